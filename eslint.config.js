@@ -1,0 +1,79 @@
+// Lint, including the layer boundaries of docs/ARCHITECTURE.md: the pure layers may not import
+// xstate, svelte or d3, touch DOM globals, read the clock or draw randomness.
+import js from '@eslint/js';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+import ts from 'typescript-eslint';
+
+const pureLayers = ['src/protocol/**/*.ts', 'src/faults/**/*.ts', 'src/trace/**/*.ts', 'src/scenario/**/*.ts'];
+
+export default ts.config(
+  { ignores: ['dist/', 'build/', 'node_modules/', 'test-results/', 'playwright-report/', '.svelte-kit/', 'coverage/'] },
+  js.configs.recommended,
+  ...ts.configs.recommended,
+  ...svelte.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'] } },
+  },
+  {
+    files: pureLayers,
+    ignores: ['**/*.test.ts'],
+    languageOptions: { globals: { ...globals.es2022 } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['xstate', 'xstate/*', '@xstate/*'], message: 'The pure layers do not use XState (machines live in src/machine).' },
+            { group: ['svelte', 'svelte/*'], message: 'The pure layers do not use Svelte.' },
+            { group: ['d3', 'd3-*'], message: 'The pure layers do not use d3.' },
+            { group: ['node:*', 'fs', 'net', 'crypto'], message: 'The pure layers do no I/O.' },
+            { group: ['**/crypto/*', '**/machine/*', '**/ui/*', '**/diagram/*', '**/cli/*', '**/embed/*'], message: 'A layer imports only from the layers before it.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['document', 'window', 'navigator', 'localStorage', 'sessionStorage', 'fetch', 'crypto', 'setTimeout', 'setInterval', 'performance', 'location', 'self', 'globalThis'].map(
+          (name) => ({ name, message: `The pure layers are sans-I/O: no \`${name}\`.` }),
+        ),
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Randomness comes from the injected CryptoProvider.' },
+        { object: 'Date', property: 'now', message: 'Time comes from the virtual clock.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Time comes from the virtual clock.' },
+      ],
+    },
+  },
+  {
+    files: ['src/diagram/**/*.ts', 'src/diagram/**/*.svelte'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/protocol/*/**', '**/machine/*'], message: 'The diagram reads the trace, never the engines.' }, { group: ['d3', 'd3-selection', 'd3-transition'], message: 'Svelte owns the DOM: use d3 modules that compute (d3-scale, d3-shape...).' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/ui/**/*.ts', 'src/ui/**/*.svelte'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/protocol/tls13/*', '**/protocol/tls12/*', '**/protocol/smtp/*'], message: 'The UI reads the trace and runs machines; it does not reach into engine internals.' }, { group: ['d3', 'd3-selection', 'd3-transition'], message: 'Svelte owns the DOM: use d3 modules that compute.' }] },
+      ],
+    },
+  },
+);

@@ -1,0 +1,177 @@
+/**
+ * The contract every sans-I/O engine (SMTP client/server, TLS 1.3 and 1.2 client/server) keeps.
+ *
+ * Theory of operation: an engine is fed bytes (`receive`) and, for timers it asked for, expiries
+ * (`timeout`); it answers with an EngineOutput — the units of bytes to hand to the layer below,
+ * each with the messages it carries as the engine understands them, plus events for the trace
+ * (state changes, calculations, derived secrets, checks). It never reads a clock, a socket or a
+ * random source: those come in through its config and the injected CryptoProvider. Engines never
+ * know about faults; a fault changes their inputs or the bytes between them.
+ */
+import type { Field } from './bytes/field.ts';
+
+export type EndpointRole = 'client' | 'server';
+
+/** How a unit is protected on the wire: the three colours of the diagram. */
+export type Protection = 'plaintext' | 'handshake' | 'application';
+
+export interface AlertInfo {
+  level: 'warning' | 'fatal';
+  /** RFC 8446 §6 name, e.g. `certificate_expired`. */
+  description: string;
+  code: number;
+}
+
+export interface ReplyInfo {
+  code: number;
+  /** RFC 3463 enhanced status code, e.g. `5.7.0`. */
+  enhanced?: string;
+  text: string;
+}
+
+/** One protocol message as an endpoint sees it (the plaintext inside any record). */
+export interface MessageInfo {
+  layer: 'smtp' | 'tls';
+  /** Short name: `EHLO`, `250`, `ClientHello`, `Alert`, `ApplicationData`. */
+  name: string;
+  /** One-line label for the diagram: `EHLO client.example.test`, `Alert: certificate_expired (45)`. */
+  label: string;
+  /** Content key of the explanation, e.g. `smtp/ehlo`, `tls13/client-hello`. */
+  explain: string;
+  bytes: Uint8Array;
+  /** Spans over `bytes`. */
+  fields: Field[];
+  alert?: AlertInfo;
+  reply?: ReplyInfo;
+  /** Decoded extras the UI may show (e.g. base64 of AUTH shown decoded). */
+  notes?: Record<string, string>;
+}
+
+/** A unit handed to the layer below: for SMTP a command or reply, for TLS one record. */
+export interface WireUnit {
+  bytes: Uint8Array;
+  /** Spans over `bytes` as the wire shows them (record header, encrypted_record...). */
+  fields: Field[];
+  protection: Protection;
+  /** RFC 8446 §7.1 (or RFC 5246) name of the secret whose keys protect this unit. */
+  key?: string;
+  /** What the unit carries, as the sender sees it; a TLS record may carry several messages. */
+  messages: MessageInfo[];
+  /** Bytes that are not a message of their own (ChangeCipherSpec, a pipelined leftover). */
+  note?: string;
+}
+
+export interface NamedValue {
+  /** RFC name of the value, e.g. `shared_secret`, `client_handshake_traffic_secret`, `notAfter`. */
+  name: string;
+  /** Hex for bytes, text otherwise. */
+  value: string;
+  /** `hex` when `value` is bytes in hex. */
+  kind?: 'hex' | 'text' | 'time';
+  /** Which party's value this is, when a calculation shows both sides. */
+  party?: EndpointRole;
+}
+
+/** A real check with the values it compared and its verdict. */
+export interface Check {
+  /** Stable id, e.g. `x509.validity`, `x509.hostname`, `tls13.finished`. */
+  id: string;
+  /** Which certificate or message it was applied to, e.g. `leaf`, `intermediate`, `server Finished`. */
+  subject?: string;
+  ok: boolean;
+  compared: NamedValue[];
+  /** When it failed: the short reason in OpenSSL's words (e.g. `certificate has expired`). */
+  reason?: string;
+}
+
+export type CalcName =
+  | 'ecdhe'
+  | 'key-schedule'
+  | 'transcript-hash'
+  | 'certificate-validation'
+  | 'signature'
+  | 'finished'
+  | 'premaster'
+  | 'prf'
+  | 'auth';
+
+export type EngineEvent =
+  | { type: 'state'; machine: string; state: string }
+  | { type: 'received'; units: WireUnit[] }
+  | { type: 'calc'; name: CalcName; title: string; values: NamedValue[]; checks?: Check[]; explain: string }
+  | { type: 'secret'; name: string; value: Uint8Array; clientRandom: Uint8Array }
+  | { type: 'check'; check: Check }
+  /** Ask the session for a timer on the virtual clock; it calls `timeout(name)` when it expires. */
+  | { type: 'timer'; name: string; ms: number }
+  | { type: 'timer-cancel'; name: string }
+  /** SMTP: switch this connection to TLS now (client after 220, server after sending 220). */
+  | { type: 'starttls' }
+  /** SMTP: the bytes after STARTTLS in the same read, discarded (RFC 3207 §5 / CVE-2011-0411). */
+  | { type: 'discarded'; bytes: Uint8Array }
+  | { type: 'tls-established'; version: string; suite: string; group?: string }
+  /** TLS: decrypted application data for the layer above. */
+  | { type: 'app-data'; data: Uint8Array }
+  /** SMTP: the message was accepted by the server (client view) or queued (server view). */
+  | { type: 'delivered'; queueId?: string; encrypted: boolean }
+  /** Something worth a line in the transcript that is not a message. */
+  | { type: 'note'; name: string; text: string; explain?: string };
+
+/** Why an engine stopped: a check that failed or a peer that misbehaved. */
+export interface Failure {
+  /** The party that detected it. */
+  detectedBy: EndpointRole;
+  /** Check id or protocol rule, e.g. `x509.validity`, `tls13.finished`, `smtp.reply`. */
+  check: string;
+  /** Human-readable, starting `tls:` or `smtp:` as Go's errors do. */
+  message: string;
+  compared?: NamedValue[];
+  /** The alert this side sent (already in `units`), if any. */
+  alertSent?: AlertInfo;
+  /** The alert received from the peer, if that is what stopped this side. */
+  alertReceived?: AlertInfo;
+  /** The SMTP reply that ended it, if any. */
+  reply?: ReplyInfo;
+}
+
+export interface EngineOutput {
+  units: WireUnit[];
+  events: EngineEvent[];
+  failure?: Failure;
+  /** The engine will send nothing more and the connection should close. */
+  closed?: boolean;
+}
+
+export interface Engine {
+  readonly role: EndpointRole;
+  /** The current state name (RFC 8446 Appendix A names for TLS 1.3). */
+  readonly state: string;
+  /** Whatever the engine sends first (a ClientHello; a 220 greeting), possibly nothing. */
+  start(): Promise<EngineOutput>;
+  /** Bytes from the layer below. */
+  receive(bytes: Uint8Array): Promise<EngineOutput>;
+  /** A timer the engine asked for has expired on the virtual clock. */
+  timeout(name: string): Promise<EngineOutput>;
+  /** The transport closed (FIN or reset) under the engine. */
+  transportClosed(reset: boolean): Promise<EngineOutput>;
+}
+
+/** TLS engines also carry the layer above. */
+export interface TlsEngine extends Engine {
+  /** Protect application data (an SMTP command, say) into records. */
+  sendApplicationData(data: Uint8Array, messages: MessageInfo[]): Promise<EngineOutput>;
+  /** Send close_notify. */
+  close(): Promise<EngineOutput>;
+}
+
+export function emptyOutput(): EngineOutput {
+  return { units: [], events: [] };
+}
+
+/** Append `b` to `a` in place (outputs from sub-steps of one call). */
+export function mergeOutput(a: EngineOutput, b: EngineOutput): EngineOutput {
+  a.units.push(...b.units);
+  a.events.push(...b.events);
+  if (b.failure && !a.failure) a.failure = b.failure;
+  if (b.closed) a.closed = true;
+  return a;
+}

@@ -1,0 +1,187 @@
+/**
+ * The trace: a run, recorded. The diagram, the inspector, the exports and the command line read
+ * it and nothing else. It is plain JSON (bytes as hex), versioned, and validated when loaded back
+ * (schema.ts).
+ */
+import type { Field } from '../protocol/bytes/field.ts';
+import type { AlertInfo, Check, NamedValue, Protection, ReplyInfo } from '../protocol/engine.ts';
+
+export const TRACE_FORMAT = 'handshake-lab/trace';
+export const TRACE_VERSION = 1;
+
+/** A lane of the diagram. */
+export type Party = 'client' | 'server' | 'attacker';
+
+/** Where in the connection a step happens; the diagram nests `tls` under the STARTTLS step. */
+export type Phase = 'connect' | 'smtp' | 'tls' | 'smtp-tls' | 'close';
+
+export interface RunOptions {
+  tls?: '1.2' | '1.3';
+  group?: string;
+  suite?: string;
+  policy?: 'opportunistic' | 'require-tls';
+  /** Hex; the same seed gives the same bytes. */
+  seed?: string;
+  fixture?: 'rfc8448';
+}
+
+export interface Endpoint {
+  /** DNS name as configured, e.g. `mail.example.test`. */
+  name: string;
+  ip: string;
+  port: number;
+}
+
+export interface StepBase {
+  /** Stable within a trace: `s0`, `s1`... */
+  id: string;
+  /** Virtual milliseconds since the run started. */
+  at: number;
+  phase: Phase;
+  /** Each engine's state after this step, e.g. `{ client: 'WAIT_EE' }`. */
+  states?: Partial<Record<Party, string>>;
+  /** Content key of the explanation. */
+  explain: string;
+}
+
+export interface Payload {
+  hex: string;
+  fields: Field[];
+}
+
+/** A protocol message from one party to another: one arrow. */
+export interface MessageStep extends StepBase {
+  kind: 'message';
+  from: Party;
+  to: Party;
+  /** When it reaches `to`; null when it never does (lost, dropped, blocked). */
+  arrivesAt: number | null;
+  layer: 'tcp' | 'smtp' | 'tls';
+  name: string;
+  label: string;
+  protection: Protection;
+  /** The message as the endpoints see it (plaintext). */
+  content: Payload;
+  /** The unit the wire carries it in (a TLS record: ciphertext when protected), when it differs. */
+  record?: Payload & {
+    /** The secret whose key protects it (RFC 8446 §7.1 names). */
+    key?: string;
+    /** Id of the first message step carried by the same record. */
+    sharedWith?: string;
+  };
+  /** Index into `Trace.segments` of the TCP payload that carried it. */
+  segment?: number;
+  alert?: AlertInfo;
+  reply?: ReplyInfo;
+  notes?: Record<string, string>;
+  /** Set when the attacker changed or injected it. */
+  tampered?: string;
+}
+
+/** A calculation one party does locally (ECDHE, key schedule, certificate validation...). */
+export interface CalcStep extends StepBase {
+  kind: 'calc';
+  party: Party;
+  name: string;
+  title: string;
+  values: NamedValue[];
+  checks?: Check[];
+}
+
+/** Time passing with nothing on the wire: a timer running out, a retry waiting. */
+export interface WaitStep extends StepBase {
+  kind: 'wait';
+  party: Party;
+  until: number;
+  reason: 'timeout' | 'retry' | 'latency';
+  timer?: string;
+  label: string;
+}
+
+/** A line in the transcript that is not a message: connection opened, TLS established... */
+export interface NoteStep extends StepBase {
+  kind: 'note';
+  party?: Party;
+  name: string;
+  label: string;
+}
+
+/** Where a run went wrong: who noticed, which check, what they compared, how to fix it. */
+export interface FailureStep extends StepBase {
+  kind: 'failure';
+  party: Party;
+  check: string;
+  message: string;
+  compared: NamedValue[];
+  alert?: AlertInfo & { direction: 'sent' | 'received'; encrypted: boolean };
+  reply?: ReplyInfo;
+  /** The fault that caused it, if one was injected. */
+  fault?: string;
+}
+
+export type TraceStep = MessageStep | CalcStep | WaitStep | NoteStep | FailureStep;
+
+/** A TCP payload as it crossed the wire, for the pcap export. */
+export interface Segment {
+  from: Party;
+  to: Party;
+  /** Which TCP connection (0: client↔server, or client↔attacker; 1: attacker↔server). */
+  connection: number;
+  /** `client` or `server` side of that connection sent it. */
+  direction: 'c2s' | 's2c';
+  at: number;
+  arrivesAt: number | null;
+  hex: string;
+}
+
+export interface KeylogLine {
+  /** NSS key log label, e.g. `CLIENT_HANDSHAKE_TRAFFIC_SECRET`, `CLIENT_RANDOM`. */
+  label: string;
+  clientRandom: string;
+  secret: string;
+}
+
+export type Outcome =
+  | {
+      status: 'ok';
+      /** TLS parameters when TLS was used. */
+      tls?: { version: string; suite: string; group?: string };
+      /** SMTP: whether the message was accepted, and whether it travelled encrypted. */
+      delivered?: boolean;
+      encrypted?: boolean;
+      /** Something that worked but should not have: `plaintext-fallback`. */
+      hazard?: string;
+      summary: string;
+    }
+  | {
+      status: 'failed';
+      /** The party that detected the failure and acted on it. */
+      party: Party;
+      kind: 'alert' | 'reply' | 'timeout' | 'reset' | 'policy' | 'error';
+      alert?: AlertInfo & { direction: 'sent' | 'received' };
+      reply?: ReplyInfo;
+      timer?: string;
+      /** A message was left in the sender's queue (SMTP). */
+      queued?: boolean;
+      summary: string;
+    };
+
+export interface Trace {
+  format: typeof TRACE_FORMAT;
+  version: typeof TRACE_VERSION;
+  meta: {
+    scenario: string;
+    faults: string[];
+    options: RunOptions;
+    source: 'simulation' | 'probe' | 'serve';
+    /** The simulated wall clock at the start of the run (ISO 8601); certificates are checked against it. */
+    clock: string;
+    generator: string;
+  };
+  endpoints: { client: Endpoint; server: Endpoint; attacker?: Endpoint };
+  lanes: Party[];
+  steps: TraceStep[];
+  segments: Segment[];
+  keylog: KeylogLine[];
+  outcome: Outcome;
+}
