@@ -36,12 +36,25 @@ export async function runSession(assembly: SessionAssembly, recorder: TraceRecor
   const network = createNetworkMachine({
     recordControl(from, name, delay, lost) {
       const now = clock.now();
-      recorder.tcp(from, other(from), now, lost ? null : now + delay, name, `tcp/${name.split(' ')[0].replace(',', '').toLowerCase()}`);
+      const flags = name.startsWith('SYN, ACK') ? ['SYN', 'ACK'] : name.startsWith('SYN') ? ['SYN'] : name === 'FIN' ? ['FIN', 'ACK'] : name === 'RST' ? ['RST', 'ACK'] : ['ACK'];
+      const direction = from === 'client' ? ('c2s' as const) : ('s2c' as const);
+      const retransmission = name.includes('retransmission') ? 1 : 0;
+      recorder.tcp(from, other(from), now, lost ? null : now + delay, name, `tcp/${flags.join('-').toLowerCase()}`, { connection, direction, flags, ...(retransmission ? { retransmission } : {}) });
     },
     recordData(from, units, bytes, delay, lost, retransmission) {
       const now = clock.now();
       const arrivesAt = lost ? null : now + delay;
-      const segment = recorder.addSegment({ from, to: other(from), connection, direction: from === 'client' ? 'c2s' : 's2c', at: now, arrivesAt, hex: toHex(bytes) });
+      const segment = recorder.addSegment({
+        from,
+        to: other(from),
+        connection,
+        direction: from === 'client' ? 'c2s' : 's2c',
+        flags: ['PSH', 'ACK'],
+        ...(retransmission ? { retransmission } : {}),
+        at: now,
+        arrivesAt,
+        hex: toHex(bytes),
+      });
       if (retransmission > 0 || units.length === 0) {
         recorder.tcp(from, other(from), now, arrivesAt, `retransmission (${bytes.length} bytes)`, 'tcp/retransmission');
         return;

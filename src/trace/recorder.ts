@@ -49,8 +49,10 @@ export class TraceRecorder {
   }
 
   /** A TCP control segment (SYN, SYN-ACK, ACK, FIN, RST): an arrow with no payload. */
-  tcp(from: Party, to: Party, at: number, arrivesAt: number | null, name: string, explain: string): MessageStep {
+  tcp(from: Party, to: Party, at: number, arrivesAt: number | null, name: string, explain: string, wire?: Omit<Segment, 'from' | 'to' | 'at' | 'arrivesAt' | 'hex' | 'direction'> & { direction: Segment['direction'] }): MessageStep {
+    const segment = wire ? this.addSegment({ from, to, at, arrivesAt, hex: '', ...wire }) : undefined;
     return this.push<MessageStep>({
+      ...(segment !== undefined ? { segment } : {}),
       kind: 'message',
       at,
       from,
