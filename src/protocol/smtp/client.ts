@@ -324,7 +324,7 @@ export class SmtpClientEngine implements SmtpEngine {
     if (this.tls || this.config.tls !== 'starttls') return this.proceed(out);
     if (this.config.quirks?.mailBeforeStartTls) {
       out.events.push({ type: 'note', name: 'smtp.mail-before-starttls', text: 'MAIL sent before STARTTLS' });
-      return this.proceed(out);
+      return this.sendMail(out);
     }
     if (this.capabilities.starttls) return this.sendStartTls(out);
     this.withoutTls(out, 'not offered in the EHLO reply');
