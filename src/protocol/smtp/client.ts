@@ -93,6 +93,14 @@ function classOf(code: number): number {
   return Math.floor(code / 100);
 }
 
+/** What the client was waiting for, in a failure message. */
+function awaitedText(a: Awaiting): string {
+  if (a === 'greeting') return 'greeting';
+  if (a === 'mail-data') return 'reply to the end of the message';
+  if (a === 'auth') return 'reply in the AUTH exchange';
+  return `reply to ${a.toUpperCase()}`;
+}
+
 function replyLine(r: SmtpReply): string {
   return `${r.code} ${r.lines[0] ?? ''}`.trimEnd();
 }
@@ -176,7 +184,7 @@ export class SmtpClientEngine implements SmtpEngine {
         out,
         {
           check: 'smtp.timeout',
-          message: `smtp: no ${waited === 'greeting' ? 'greeting' : `reply to ${waited.toUpperCase()}`} within ${ms / 1000} s`,
+          message: `smtp: no ${awaitedText(waited)} within ${ms / 1000} s`,
           compared: [
             { name: 'timer', value: name, kind: 'text' },
             { name: 'ms', value: String(ms), kind: 'text' },
