@@ -13,21 +13,10 @@
  */
 import { assign, enqueueActions, setup, type EventObject } from 'xstate';
 import type { WireUnit } from '../protocol/engine.ts';
+import type { LinkConfig } from '../scenario/network.ts';
 
-export interface LinkConfig {
-  /** One-way latency in virtual ms. */
-  latencyMs: { c2s: number; s2c: number };
-  /** A firewall on the path drops every SYN (the `firewall-drop` fault). */
-  dropSyn: boolean;
-  /** Segments in this direction at least this large are lost, and so is every retransmission. */
-  blackHole?: { direction: 'c2s' | 's2c'; minBytes: number };
-  /** The server side resets the connection instead of sending its Nth data segment (1-based). */
-  resetAtServerSegment?: number;
-  /** SYN retransmission back-off (Linux: 1 s, doubling). */
-  synRetransmitMs: readonly number[];
-  /** Retransmission timeout for data segments (RFC 6298: 1 s minimum, doubling). */
-  dataRetransmitMs: readonly number[];
-}
+export type { LinkConfig };
+
 
 export type NetworkEvent =
   | { type: 'tcp.open' }
@@ -45,7 +34,7 @@ export interface NetworkContext {
 /** What the link asks the runtime to do (recording needs the trace, delivery needs the actors). */
 export interface NetworkEffects {
   /** Record a TCP control segment (SYN, SYN-ACK...) in the trace. */
-  recordControl(from: 'client' | 'server', name: string, delay: number, lost: boolean): void;
+  recordControl(from: 'client' | 'server', name: string, delay: number, lost: boolean, sendOffset?: number): void;
   /** Record a data segment and the messages its units carry; returns nothing. */
   recordData(from: 'client' | 'server', units: WireUnit[], bytes: Uint8Array, delay: number, lost: boolean, retransmission: number): void;
 }
@@ -88,9 +77,9 @@ export function createNetworkMachine(effects: NetworkEffects) {
     actions: {
       playHandshake: enqueueActions(({ context, enqueue }) => {
         const { c2s, s2c } = context.config.latencyMs;
-        effects.recordControl('client', 'SYN', c2s, false);
-        effects.recordControl('server', 'SYN, ACK', s2c, false);
-        effects.recordControl('client', 'ACK', c2s, false);
+        effects.recordControl('client', 'SYN', c2s, false, 0);
+        effects.recordControl('server', 'SYN, ACK', s2c, false, c2s);
+        effects.recordControl('client', 'ACK', c2s, false, c2s + s2c);
         // The client may send once the SYN-ACK is in (1 RTT); the server accepts when the ACK arrives.
         enqueue.sendTo(({ system }) => system.get('session'), msg({ type: 'tcp.established', party: 'client' }), { delay: c2s + s2c });
         enqueue.sendTo(({ system }) => system.get('session'), msg({ type: 'tcp.established', party: 'server' }), { delay: 2 * c2s + s2c });

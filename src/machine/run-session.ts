@@ -20,7 +20,7 @@ import { VirtualClock } from './virtual-clock.ts';
 export interface SessionAssembly {
   input: SessionInput;
   /** Fresh engines for connection `index` (0, then 1 for a retry...). */
-  makeEngines(index: number): { client: Engine; server: Engine };
+  makeEngines(index: number, now: number): { client: Engine; server: Engine };
   /** Limit on virtual time, so a misbehaving run cannot spin forever (default: 1 hour). */
   horizonMs?: number;
 }
@@ -34,8 +34,8 @@ export async function runSession(assembly: SessionAssembly, recorder: TraceRecor
   let connection = 0;
 
   const network = createNetworkMachine({
-    recordControl(from, name, delay, lost) {
-      const now = clock.now();
+    recordControl(from, name, delay, lost, sendOffset = 0) {
+      const now = clock.now() + sendOffset;
       const flags = name.startsWith('SYN, ACK') ? ['SYN', 'ACK'] : name.startsWith('SYN') ? ['SYN'] : name === 'FIN' ? ['FIN', 'ACK'] : name === 'RST' ? ['RST', 'ACK'] : ['ACK'];
       const direction = from === 'client' ? ('c2s' as const) : ('s2c' as const);
       const retransmission = name.includes('retransmission') ? 1 : 0;
@@ -79,7 +79,7 @@ export async function runSession(assembly: SessionAssembly, recorder: TraceRecor
       recordNote: (party, name, label, explain) => recorder.note(party, clock.now(), name, label, explain),
       newConnection: (index) => {
         connection = index;
-        engines = assembly.makeEngines(index);
+        engines = assembly.makeEngines(index, clock.now());
         if (index > 0) recorder.note(undefined, clock.now(), 'new-connection', `new connection (attempt ${index + 1})`, 'session/retry');
       },
     },

@@ -29,6 +29,8 @@ export interface SessionInput {
   /** How long a sender waits before retrying a deferred message (Postfix minimal_backoff_time: 300 s). */
   retryAfterMs: number;
   retries: number;
+  /** How long until a server process picks up an accepted connection (0 normally; long when overloaded). */
+  serverAcceptDelayMs: number;
 }
 
 /** The first thing that went wrong, as plain data. */
@@ -118,9 +120,10 @@ export function createSessionMachine(effects: SessionEffects, actors: SessionAct
         enqueue.raise({ type: 'session.connectTimeout' }, { delay: context.input.connectTimeoutMs, id: 'connect-timeout' });
       }),
       cancelConnectTimeout: enqueueActions(({ enqueue }) => enqueue.cancel('connect-timeout')),
-      startEndpoint: enqueueActions(({ event, enqueue }) => {
+      startEndpoint: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== 'tcp.established') return;
-        enqueue.sendTo(({ system }) => system.get(event.party), msg({ type: 'endpoint.start' }));
+        const delay = event.party === 'server' ? context.input.serverAcceptDelayMs : 0;
+        enqueue.sendTo(({ system }) => system.get(event.party), msg({ type: 'endpoint.start' }), delay ? { delay } : {});
       }),
       recordConnectTimeout: assign(({ context }) => {
         const failure: Failure = {

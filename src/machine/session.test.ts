@@ -60,7 +60,7 @@ describe('session on the virtual clock', () => {
   it('plays the TCP handshake, carries each line after the one-way latency, and ends ok', async () => {
     const trace = await runSession(
       {
-        input: { mode: 'plain', link: link(), connectTimeoutMs: 30000, retryAfterMs: 300000, retries: 0 },
+        input: { mode: 'plain', link: link(), connectTimeoutMs: 30000, retryAfterMs: 300000, retries: 0, serverAcceptDelayMs: 0 },
         makeEngines: () => ({
           client: scripted('client', null, { '220 ready': 'QUIT', '221 bye': null }),
           server: scripted('server', '220 ready', { QUIT: '221 bye' }),
@@ -72,8 +72,8 @@ describe('session on the virtual clock', () => {
     // SYN at 0, SYN-ACK at 20, ACK at 40; the server accepts at 60 and greets; the client answers at 80.
     expect(arrows.slice(0, 6)).toEqual([
       ['client', 'SYN', 0, 20],
-      ['server', 'SYN, ACK', 0, 20],
-      ['client', 'ACK', 0, 20],
+      ['server', 'SYN, ACK', 20, 40],
+      ['client', 'ACK', 40, 60],
       ['server', '220 ready', 60, 80],
       ['client', 'QUIT', 80, 100],
       ['server', '221 bye', 100, 120],
@@ -85,7 +85,7 @@ describe('session on the virtual clock', () => {
     const started = performance.now();
     const trace = await runSession(
       {
-        input: { mode: 'plain', link: link({ dropSyn: true }), connectTimeoutMs: 30000, retryAfterMs: 300000, retries: 0 },
+        input: { mode: 'plain', link: link({ dropSyn: true }), connectTimeoutMs: 30000, retryAfterMs: 300000, retries: 0, serverAcceptDelayMs: 0 },
         makeEngines: () => ({ client: scripted('client', null, {}), server: scripted('server', '220 ready', {}) }),
       },
       recorder(),
@@ -102,7 +102,7 @@ describe('session on the virtual clock', () => {
   it('a server that never greets trips the client greeting timer after its full length', async () => {
     const trace = await runSession(
       {
-        input: { mode: 'plain', link: link(), connectTimeoutMs: 30000, retryAfterMs: 300000, retries: 0 },
+        input: { mode: 'plain', link: link(), connectTimeoutMs: 30000, retryAfterMs: 300000, retries: 0, serverAcceptDelayMs: 0 },
         makeEngines: () => ({ client: scripted('client', null, {}, { timer: 300000 }), server: scripted('server', null, {}) }),
       },
       recorder(),
