@@ -424,21 +424,26 @@ function showInteger(c: Uint8Array): string {
 function decodeOid(c: Uint8Array, field: string, at: number): string {
   if (c.length === 0) throw new DecodeError('OBJECT IDENTIFIER with no content octets', at, field);
   if (c[c.length - 1] & 0x80) throw new DecodeError('OBJECT IDENTIFIER ends inside a sub-identifier', at + c.length - 1, field);
-  const arcs: bigint[] = [];
-  let v = 0n;
+  // Numbers while they stay exact (below 2^46 before the next shift), BigInt beyond (UUID arcs).
+  const arcs: (number | bigint)[] = [];
+  let v: number | bigint = 0;
   let startOfArc = true;
   for (let i = 0; i < c.length; i++) {
-    if (startOfArc && c[i] === 0x80) throw new DecodeError('sub-identifier with a leading 0x80 (not DER)', at + i, field);
-    v = (v << 7n) | BigInt(c[i] & 0x7f);
-    startOfArc = (c[i] & 0x80) === 0;
+    const b = c[i];
+    if (startOfArc && b === 0x80) throw new DecodeError('sub-identifier with a leading 0x80 (not DER)', at + i, field);
+    if (typeof v === 'number' && v < 2 ** 46) v = v * 128 + (b & 0x7f);
+    else v = (BigInt(v) << 7n) | BigInt(b & 0x7f);
+    startOfArc = (b & 0x80) === 0;
     if (startOfArc) {
       arcs.push(v);
-      v = 0n;
+      v = 0;
     }
   }
   const first = arcs[0];
-  const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n];
-  return [...head, ...arcs.slice(1)].join('.');
+  let head: string;
+  if (typeof first === 'number') head = first < 40 ? `0.${first}` : first < 80 ? `1.${first - 40}` : `2.${first - 80}`;
+  else head = `2.${first - 80n}`;
+  return arcs.length === 1 ? head : head + '.' + arcs.slice(1).join('.');
 }
 
 function checkBitString(c: Uint8Array, field: string, at: number): BitString {

@@ -105,8 +105,12 @@ export async function encodeCertificate(spec: CertificateSpec, issuerKey: Signin
   const alg = signingAlgorithm(issuerKey.kind);
   const ext: ExtensionsSpec = { ...spec.extensions };
   const ids = spec.keyIdentifiers ?? {};
-  if (!ext.subjectKeyIdentifier && ids.subject !== false) ext.subjectKeyIdentifier = await keyIdentifier(provider, spec.subjectPublicKeyInfo);
-  if (!ext.authorityKeyIdentifier && ids.authority !== false) ext.authorityKeyIdentifier = await keyIdentifier(provider, issuerKey.spki);
+  const [ski, aki] = await Promise.all([
+    !ext.subjectKeyIdentifier && ids.subject !== false ? keyIdentifier(provider, spec.subjectPublicKeyInfo) : undefined,
+    !ext.authorityKeyIdentifier && ids.authority !== false ? keyIdentifier(provider, issuerKey.spki) : undefined,
+  ]);
+  if (ski) ext.subjectKeyIdentifier = ski;
+  if (aki) ext.authorityKeyIdentifier = aki;
   const extensions = encodeExtensions(ext, isEmptyName(spec.subject));
   const tbs = der.sequence(
     der.explicit(0, der.integer(2)), // v3

@@ -157,57 +157,57 @@ export async function makePki(provider: CryptoProvider, spec: PkiSpec): Promise<
     return { der, key, subject };
   };
 
+  // Names and keys are known up front, so the three certificates are signed side by side.
   const rootName = rootSpec.subject ?? DEFAULT_NAMES.root;
-  const root = await issue(
-    rootSpec,
-    rootName,
-    rootKey,
-    { name: rootName, key: rootKey },
-    { notBefore: now - YEAR, notAfter: now + 10 * YEAR },
-    extensionsOf(rootSpec, { basicConstraints: { cA: true }, keyUsage: ['keyCertSign', 'cRLSign'], extKeyUsage: null, subjectAltName: null }),
-  );
-
-  let intermediate: IssuedCertificate | undefined;
-  if (interSpec && interKey) {
-    const name = interSpec.subject ?? DEFAULT_NAMES.intermediate;
-    const issuer = interSpec.issuer === 'self' ? { name, key: interKey } : { name: rootName, key: rootKey };
-    intermediate = await issue(
-      interSpec,
-      name,
-      interKey,
-      issuer,
-      { notBefore: now - YEAR, notAfter: now + 5 * YEAR },
-      extensionsOf(interSpec, {
-        basicConstraints: { cA: true, pathLenConstraint: 0 },
-        keyUsage: ['digitalSignature', 'keyCertSign', 'cRLSign'],
-        extKeyUsage: ['serverAuth', 'clientAuth'],
-        subjectAltName: null,
-      }),
-    );
-  }
-
+  const interName = interSpec?.subject ?? DEFAULT_NAMES.intermediate;
   const dnsNames = leafSpec.dnsNames ?? (leafSpec.ipAddresses ? [] : [DEFAULT_NAMES.leafDnsName]);
   const leafName = leafSpec.subject ?? { C: 'CN', O: DEFAULT_NAMES.leafOrganization, CN: dnsNames[0] ?? leafSpec.ipAddresses?.[0] ?? 'server' };
   const leafIssuer =
     leafSpec.issuer === 'self'
       ? { name: leafName, key: leafKey }
-      : leafSpec.issuer === 'root' || !intermediate
+      : leafSpec.issuer === 'root' || !interKey
         ? { name: rootName, key: rootKey }
-        : { name: intermediate.subject, key: intermediate.key };
+        : { name: interName, key: interKey };
   const leafKeyUsage: KeyUsageName[] = leafKey.kind === 'rsa' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'];
-  const leaf = await issue(
-    leafSpec,
-    leafName,
-    leafKey,
-    leafIssuer,
-    { notBefore: now - 30 * DAY, notAfter: now + 60 * DAY },
-    extensionsOf(leafSpec, {
-      basicConstraints: { cA: false },
-      keyUsage: leafKeyUsage,
-      extKeyUsage: ['serverAuth', 'clientAuth'],
-      subjectAltName: { dnsNames, ipAddresses: leafSpec.ipAddresses ?? [] },
-    }),
-  );
+
+  const [root, intermediate, leaf] = await Promise.all([
+    issue(
+      rootSpec,
+      rootName,
+      rootKey,
+      { name: rootName, key: rootKey },
+      { notBefore: now - YEAR, notAfter: now + 10 * YEAR },
+      extensionsOf(rootSpec, { basicConstraints: { cA: true }, keyUsage: ['keyCertSign', 'cRLSign'], extKeyUsage: null, subjectAltName: null }),
+    ),
+    interSpec && interKey
+      ? issue(
+          interSpec,
+          interName,
+          interKey,
+          interSpec.issuer === 'self' ? { name: interName, key: interKey } : { name: rootName, key: rootKey },
+          { notBefore: now - YEAR, notAfter: now + 5 * YEAR },
+          extensionsOf(interSpec, {
+            basicConstraints: { cA: true, pathLenConstraint: 0 },
+            keyUsage: ['digitalSignature', 'keyCertSign', 'cRLSign'],
+            extKeyUsage: ['serverAuth', 'clientAuth'],
+            subjectAltName: null,
+          }),
+        )
+      : undefined,
+    issue(
+      leafSpec,
+      leafName,
+      leafKey,
+      leafIssuer,
+      { notBefore: now - 30 * DAY, notAfter: now + 60 * DAY },
+      extensionsOf(leafSpec, {
+        basicConstraints: { cA: false },
+        keyUsage: leafKeyUsage,
+        extKeyUsage: ['serverAuth', 'clientAuth'],
+        subjectAltName: { dnsNames, ipAddresses: leafSpec.ipAddresses ?? [] },
+      }),
+    ),
+  ]);
 
   const crls: Uint8Array[] = [];
   if (spec.crl) {

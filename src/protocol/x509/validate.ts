@@ -318,6 +318,14 @@ export async function validateChain(provider: CryptoProvider, input: ValidationI
     }
     const n = path.length;
     const role = (i: number): string => roleOf(path[i], i);
+    // The signatures are checked last (step 5), but nothing stops the provider from working on
+    // them now: start every verification at once and read the verdicts in OpenSSL's order.
+    const signatureVerdicts = path.map((c, i) => {
+      if (i + 1 >= n) return undefined;
+      const v = verifySigned(provider, c.tbsBytes, c.tbs.signature, c.signatureAlgorithm, c.signatureValue, path[i + 1].spki);
+      v.catch(() => undefined); // a provider failure surfaces where the verdict is awaited, not as an unhandled rejection
+      return v;
+    });
 
     // --- 2. Extensions, CA flags, purpose, path length: leaf first. -------------------------------
     let plen = 0;
@@ -402,7 +410,7 @@ export async function validateChain(provider: CryptoProvider, input: ValidationI
     let xs = xi;
     if (!isSelfSigned(xi)) xs = path[--d];
     while (d >= 0) {
-      if (xs !== xi) await checkSignature(provider, xs, xi, role(d), d, pass, fail);
+      if (xs !== xi) await checkSignature(xs, xi, signatureVerdicts[d]!, role(d), d, pass, fail);
       const compared = [time('notBefore', xs.tbs.validity.notBefore), time('notAfter', xs.tbs.validity.notAfter), time('now', now)];
       if (xs.tbs.validity.notBefore > now) fail('x509.validity', role(d), compared, 'not-yet-valid', 9, d);
       if (xs.tbs.validity.notAfter <= now) fail('x509.validity', role(d), compared, 'expired', 10, d);
@@ -455,7 +463,15 @@ async function verifySigned(
   return ok ? { ok: true } : { ok: false, why: 'the signature does not verify with the issuer key' };
 }
 
-async function checkSignature(provider: CryptoProvider, xs: Certificate, xi: Certificate, subject: string, depth: number, pass: Pass, fail: Fail): Promise<void> {
+async function checkSignature(
+  xs: Certificate,
+  xi: Certificate,
+  verdict: ReturnType<typeof verifySigned>,
+  subject: string,
+  depth: number,
+  pass: Pass,
+  fail: Fail,
+): Promise<void> {
   // RFC 5280 §6.1.4 (n): the issuer's keyUsage must allow certificate signing.
   const ku = xi.extensions.keyUsage;
   if (ku && !ku.includes('keyCertSign')) fail('x509.key-usage', subject, [text('issuer keyUsage', ku.join(', '))], 'key-usage', 32, depth + 1);
@@ -465,7 +481,7 @@ async function checkSignature(provider: CryptoProvider, xs: Certificate, xi: Cer
     text('issuer key', xi.spki.keyKind),
     hexValue('signatureValue', xs.signatureValue),
   ];
-  const r = await verifySigned(provider, xs.tbsBytes, xs.tbs.signature, xs.signatureAlgorithm, xs.signatureValue, xi.spki);
+  const r = await verdict;
   if (!r.ok) fail('x509.signature', subject, compared, r.unsupported ? 'unsupported-algorithm' : 'bad-signature', 7, depth, r.why);
   pass('x509.signature', subject, compared);
 }
