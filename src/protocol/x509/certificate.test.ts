@@ -1,3 +1,5 @@
+import { X509Certificate } from 'node:crypto';
+import { rootCertificates } from 'node:tls';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshEntropy } from '../../crypto/entropy.ts';
@@ -7,10 +9,12 @@ import { DecodeError, UsageError } from '../bytes/errors.ts';
 import { type Field, walkFields } from '../bytes/field.ts';
 import { fromHex, toHex } from '../bytes/hex.ts';
 import type { SigningKey } from '../crypto-provider.ts';
+import { verificationScheme } from './algorithms.ts';
 import { decodeCertificate, encodeCertificate } from './certificate.ts';
 import { decodeCrl, encodeCrl } from './crl.ts';
 import { encodeName, formatName } from './name.ts';
 import { Oid } from './oids.ts';
+import { decodePem } from './pem.ts';
 import { makePki } from './pki.ts';
 import { validateChain } from './validate.ts';
 
@@ -184,6 +188,74 @@ describe('encodeCertificate / decodeCertificate', () => {
     expect(e1).toBeInstanceOf(DecodeError);
     expect(e1.offset).toBe(good.length);
     expect(() => decodeCertificate(good.slice(0, good.length - 1))).toThrow(DecodeError);
+  });
+});
+
+describe('certificates from elsewhere', () => {
+  // RFC 8448 §3, the server's Certificate message: the certificate it carries (CN=rsa, RSA 1024,
+  // sha256WithRSAEncryption, self-signed), copied from the RFC's hex.
+  const RFC8448_CERT = fromHex(
+    '308201ac30820115a003020102020102300d06092a864886f70d01010b0500300e310c300a0603550403130372736130' +
+    '1e170d3136303733303031323335395a170d3236303733303031323335395a300e310c300a0603550403130372736130' +
+    '819f300d06092a864886f70d010101050003818d0030818902818100b4bb498f8279303d980836399b36c6988c0c68de' +
+    '55e1bdb826d3901a2461eafd2de49a91d015abbc9a95137ace6c1af19eaa6af98c7ced43120998e187a80ee0ccb0524b' +
+    '1b018c3e0b63264d449a6d38e22a5fda430846748030530ef0461c8ca9d9efbfae8ea6d1d03e2bd193eff0ab9a8002c4' +
+    '7428a6d35a8d88d79f7f1e3f0203010001a31a301830090603551d1304023000300b0603551d0f0404030205a0300d06' +
+    '092a864886f70d01010b05000381810085aad2a0e5b9276b908c65f73a7267170618a54c5f8a7b337d2df7a594365417' +
+    'f2eae8f8a58c8f8172f9319cf36b7fd6c55b80f21a03015156726096fd335e5e67f2dbf102702e608ccae6bec1fc63a4' +
+    '2a99be5c3eb7107c3c54e9b9eb2bd5203b1c3b84e0a8b2f759409ba3eac9d91d402dcc0cc8f8961229ac9187b42b4de1',
+  );
+
+  it('decodes the RFC 8448 server certificate and verifies its self-signature through the provider', async () => {
+    const c = decodeCertificate(RFC8448_CERT);
+    // Values read off the RFC's hex by hand.
+    expect(toHex(c.tbs.serialNumber)).toBe('02');
+    expect(formatName(c.tbs.subject)).toBe('CN=rsa');
+    expect(formatName(c.tbs.issuer)).toBe('CN=rsa');
+    expect(c.tbs.validity).toEqual({ notBefore: Date.UTC(2016, 6, 30, 1, 23, 59), notAfter: Date.UTC(2026, 6, 30, 1, 23, 59) });
+    expect(c.spki).toMatchObject({ keyKind: 'rsa', rsaModulusBits: 1024 });
+    expect(c.extensions.basicConstraints).toEqual({ cA: false });
+    expect(c.extensions.keyUsage).toEqual(['digitalSignature', 'keyEncipherment']);
+    expect(c.signatureAlgorithm.algorithm).toBe(Oid.sha256WithRSAEncryption);
+    expect(await provider.verify('rsa_pkcs1_sha256', c.spki.der, c.tbsBytes, c.signatureValue)).toBe(true);
+    // Trusted as itself, it validates for its CN (it has no subjectAltName) within its validity.
+    const r = await validateChain(provider, { chain: [RFC8448_CERT], trustAnchors: [RFC8448_CERT], now: Date.UTC(2020, 0, 1), serverName: 'rsa' });
+    expect(r.ok).toBe(true);
+    const late = await validateChain(provider, { chain: [RFC8448_CERT], trustAnchors: [RFC8448_CERT], now: Date.UTC(2026, 6, 30, 1, 23, 59), serverName: 'rsa' });
+    expect(late.error).toMatchObject({ code: 'expired', opensslCode: 10, depth: 0 });
+  });
+
+  it("decodes every root of Node's bundled Mozilla store as Node reads it, and verifies their self-signatures", async () => {
+    const month = (m: string): number => ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].indexOf(m);
+    const date = (s: string): number => {
+      const m = /^(\w{3})\s+(\d+) (\d+):(\d+):(\d+) (\d{4}) GMT$/.exec(s)!;
+      return Date.UTC(Number(m[6]), month(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]));
+    };
+    let verified = 0;
+    const unsupported: string[] = [];
+    expect(rootCertificates.length).toBeGreaterThan(100);
+    for (const pem of rootCertificates) {
+      const [block] = decodePem(pem, 'CERTIFICATE');
+      const c = decodeCertificate(block.der);
+      const node = new X509Certificate(pem);
+      expect(BigInt('0x' + toHex(c.tbs.serialNumber))).toBe(BigInt('0x' + node.serialNumber));
+      expect(c.tbs.validity.notBefore).toBe(date(node.validFrom));
+      expect(c.tbs.validity.notAfter).toBe(date(node.validTo));
+      const cn = /^CN=(.*)$/m.exec(node.subject)?.[1]?.replace(/\\(.)/g, '$1');
+      if (cn) expect(formatName(c.tbs.subject)).toContain(`CN=${cn}`);
+      expect(toHex(c.spki.der)).toBe(toHex(new Uint8Array(node.publicKey.export({ type: 'spki', format: 'der' }))));
+      const scheme = verificationScheme(c.signatureAlgorithm, c.spki);
+      if ('unsupported' in scheme) {
+        unsupported.push(scheme.unsupported);
+        continue;
+      }
+      expect(await provider.verify(scheme.scheme, c.spki.der, c.tbsBytes, c.signatureValue), formatName(c.tbs.subject)).toBe(true);
+      verified++;
+    }
+    // What the provider cannot check: SHA-1 (the project has none), and ECDSA where the hash is
+    // not the curve's own (the provider's schemes are TLS 1.3's: P-256 with SHA-256, P-384 with SHA-384).
+    expect(unsupported.every((u) => /^sha1WithRSAEncryption$|^ecdsa-with-SHA\d+ with a ecdsa-p\d+ issuer key$/.test(u)), unsupported.join('; ')).toBe(true);
+    expect(verified).toBeGreaterThan(100);
   });
 });
 

@@ -1,4 +1,7 @@
-/** X.509 for the simulator: certificates, CRLs, PEM, a small PKI and OpenSSL-faithful validation. */
+/**
+ * X.509 for the simulator (RFC 5280 certificates §4 and CRLs §5, PEM per RFC 7468, service
+ * identity per RFC 9525), with chain validation in OpenSSL 3's order and its alert choices.
+ */
 export * from './oids.ts';
 export * from './name.ts';
 export * from './ip.ts';
