@@ -137,6 +137,16 @@ const FAULTS: [string, Expect, () => Promise<Case>][] = [
     },
   ],
   ['a self-signed intermediate', { code: 19, depth: 1 }, () => pkiCase({ intermediate: { issuer: 'self' } })],
+  ['a self-signed leaf the client trusts as it is', 'ok', () => pkiCase({ leaf: { issuer: 'self' } }, (p) => ({ anchors: [p.leaf.der] }))],
+  ['a trust store holding only the intermediate', { code: 2, depth: 1 }, () => pkiCase({}, (p) => ({ chain: [p.leaf.der], anchors: [p.intermediate!.der] }))],
+  [
+    'a self-signed leaf mimicking a trusted one (same name, other key)',
+    { code: 18, depth: 0 },
+    async () => {
+      const trusted = await makePki(provider, { now: NOW, leaf: { issuer: 'self' } });
+      return pkiCase({ leaf: { issuer: 'self' } }, () => ({ anchors: [trusted.leaf.der] }));
+    },
+  ],
   ['a leaf whose signature does not verify', { code: 7, depth: 0 }, () => pkiCase({ leaf: { signWith: otherKey } })],
   ['an intermediate whose signature does not verify', { code: 7, depth: 1 }, () => pkiCase({ intermediate: { signWith: otherKey } })],
   ['an intermediate that is not a CA', { code: 79, depth: 1 }, () => pkiCase({ intermediate: { basicConstraints: { cA: false } } })],
