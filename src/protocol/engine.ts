@@ -131,6 +131,11 @@ export interface Failure {
   alertReceived?: AlertInfo;
   /** The SMTP reply that ended it, if any. */
   reply?: ReplyInfo;
+  /**
+   * SMTP sender: the message is still in its queue and will be retried later (a 4xx reply, a
+   * timeout, a refused STARTTLS under a require-TLS policy); false when it was refused for good.
+   */
+  queued?: boolean;
 }
 
 export interface EngineOutput {

@@ -121,12 +121,16 @@ export interface FailureStep extends StepBase {
 
 export type TraceStep = MessageStep | CalcStep | WaitStep | NoteStep | FailureStep;
 
-/** A TCP payload as it crossed the wire, for the pcap export. */
+/** A TCP segment as it crossed the wire (control or data), for the pcap export. */
 export interface Segment {
   from: Party;
   to: Party;
-  /** Which TCP connection (0: client↔server, or client↔attacker; 1: attacker↔server). */
+  /** Which TCP connection of the run: 0, then 1 for a retry... */
   connection: number;
+  /** TCP flags, e.g. `['SYN']`, `['SYN', 'ACK']`, `['PSH', 'ACK']`, `['RST']`. */
+  flags: string[];
+  /** 0 for a first transmission, n for the n-th retransmission of the same bytes. */
+  retransmission?: number;
   /** `client` or `server` side of that connection sent it. */
   direction: 'c2s' | 's2c';
   at: number;

@@ -1,0 +1,176 @@
+/**
+ * The network between client and server: one TCP connection at a time, per-direction one-way
+ * latency, and the ways a network fails — a firewall that drops SYNs, a path that loses every
+ * copy of large segments (an MTU black hole, so TCP's retransmissions fail too), a server that
+ * resets the connection. All time is the virtual clock's: deliveries are XState delayed events.
+ *
+ * Theory of operation: the session sends `tcp.open`; the link plays the three-way handshake and
+ * tells the session when each side is established. Endpoints' output arrives as `wire.send`; the
+ * link records the segment and its messages in the trace and schedules `wire.deliver` to the other
+ * endpoint after the one-way latency — or records it lost. `tcp.close` / a reset tell the other
+ * side through `tcp.closed`. The attacker, when present, is consulted on every segment.
+ * Faults enter here only as this machine's input (LinkConfig), never as ids.
+ */
+import { assign, enqueueActions, setup, type EventObject } from 'xstate';
+import type { WireUnit } from '../protocol/engine.ts';
+import type { LinkConfig } from '../scenario/network.ts';
+
+export type { LinkConfig };
+
+
+export type NetworkEvent =
+  | { type: 'tcp.open' }
+  | { type: 'wire.send'; from: 'client' | 'server'; units: WireUnit[] }
+  | { type: 'tcp.close'; from: 'client' | 'server' }
+  | { type: 'tcp.synRetransmit'; attempt: number }
+  | { type: 'tcp.dataRetransmit'; from: 'client' | 'server'; bytes: Uint8Array; attempt: number };
+
+export interface NetworkContext {
+  config: LinkConfig;
+  serverSegments: number;
+  closed: { client: boolean; server: boolean };
+}
+
+/** What the link asks the runtime to do (recording needs the trace, delivery needs the actors). */
+export interface NetworkEffects {
+  /** Record a TCP control segment (SYN, SYN-ACK...) in the trace. */
+  recordControl(from: 'client' | 'server', name: string, delay: number, lost: boolean, sendOffset?: number): void;
+  /** Record a data segment and the messages its units carry; returns nothing. */
+  recordData(from: 'client' | 'server', units: WireUnit[], bytes: Uint8Array, delay: number, lost: boolean, retransmission: number): void;
+}
+
+/** Events for sibling actors, which this machine's types do not describe. */
+const msg = <E extends EventObject>(e: E): EventObject => e;
+
+const other = (p: 'client' | 'server') => (p === 'client' ? 'server' : 'client');
+const dir = (p: 'client' | 'server') => (p === 'client' ? 'c2s' : 's2c');
+
+function concatUnits(units: WireUnit[]): Uint8Array {
+  const n = units.reduce((a, u) => a + u.bytes.length, 0);
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const u of units) {
+    out.set(u.bytes, o);
+    o += u.bytes.length;
+  }
+  return out;
+}
+
+export function createNetworkMachine(effects: NetworkEffects) {
+  return setup({
+    types: {
+      context: {} as NetworkContext,
+      events: {} as NetworkEvent,
+      input: {} as LinkConfig,
+    },
+    guards: {
+      firewallDropsSyn: ({ context }) => context.config.dropSyn,
+      hasMoreSynRetransmits: ({ context, event }) =>
+        event.type === 'tcp.synRetransmit' && event.attempt < context.config.synRetransmitMs.length,
+      isServerReset: ({ context, event }) =>
+        event.type === 'wire.send' &&
+        event.from === 'server' &&
+        context.config.resetAtServerSegment === context.serverSegments + 1,
+      bothClosed: ({ context, event }) =>
+        event.type === 'tcp.close' && context.closed[other(event.from)],
+    },
+    actions: {
+      playHandshake: enqueueActions(({ context, enqueue }) => {
+        const { c2s, s2c } = context.config.latencyMs;
+        effects.recordControl('client', 'SYN', c2s, false, 0);
+        effects.recordControl('server', 'SYN, ACK', s2c, false, c2s);
+        effects.recordControl('client', 'ACK', c2s, false, c2s + s2c);
+        // The client may send once the SYN-ACK is in (1 RTT); the server accepts when the ACK arrives.
+        enqueue.sendTo(({ system }) => system.get('session'), msg({ type: 'tcp.established', party: 'client' }), { delay: c2s + s2c });
+        enqueue.sendTo(({ system }) => system.get('session'), msg({ type: 'tcp.established', party: 'server' }), { delay: 2 * c2s + s2c });
+      }),
+      dropSyn: enqueueActions(({ context, event, enqueue }) => {
+        const attempt = event.type === 'tcp.synRetransmit' ? event.attempt : 0;
+        effects.recordControl('client', attempt === 0 ? 'SYN' : 'SYN (retransmission)', context.config.latencyMs.c2s, true);
+        const wait = context.config.synRetransmitMs[attempt];
+        if (wait !== undefined) enqueue.raise({ type: 'tcp.synRetransmit', attempt: attempt + 1 }, { delay: wait, id: 'syn-retransmit' });
+      }),
+      carry: enqueueActions(({ context, event, enqueue }) => {
+        if (event.type !== 'wire.send' && event.type !== 'tcp.dataRetransmit') return;
+        const from = event.from;
+        const delay = context.config.latencyMs[dir(from)];
+        const bytes = event.type === 'wire.send' ? concatUnits(event.units) : event.bytes;
+        const attempt = event.type === 'tcp.dataRetransmit' ? event.attempt : 0;
+        const hole = context.config.blackHole;
+        const lost = Boolean(hole && hole.direction === dir(from) && bytes.length >= hole.minBytes);
+        effects.recordData(from, event.type === 'wire.send' ? event.units : [], bytes, delay, lost, attempt);
+        if (event.type === 'wire.send' && from === 'server') enqueue.assign({ serverSegments: context.serverSegments + 1 });
+        if (!lost) {
+          enqueue.sendTo(({ system }) => system.get(other(from)), msg({ type: 'wire.deliver', bytes }), { delay });
+        } else {
+          const rto = context.config.dataRetransmitMs[attempt];
+          if (rto !== undefined) {
+            enqueue.raise({ type: 'tcp.dataRetransmit', from, bytes, attempt: attempt + 1 }, { delay: rto, id: `rto-${from}` });
+          }
+        }
+      }),
+      sendReset: enqueueActions(({ context, enqueue }) => {
+        effects.recordControl('server', 'RST', context.config.latencyMs.s2c, false);
+        enqueue.sendTo(({ system }) => system.get('client'), msg({ type: 'tcp.closed', reset: true }), { delay: context.config.latencyMs.s2c });
+        enqueue.sendTo(({ system }) => system.get('server'), msg({ type: 'tcp.closed', reset: true }));
+      }),
+      sendFin: enqueueActions(({ context, event, enqueue }) => {
+        if (event.type !== 'tcp.close') return;
+        effects.recordControl(event.from, 'FIN', context.config.latencyMs[dir(event.from)], false);
+        enqueue.cancel(`rto-${event.from}`);
+        enqueue.assign({ closed: { ...context.closed, [event.from]: true } });
+        if (!context.closed[other(event.from)]) {
+          enqueue.sendTo(({ system }) => system.get(other(event.from)), msg({ type: 'tcp.closed', reset: false }), {
+            delay: context.config.latencyMs[dir(event.from)],
+          });
+        }
+      }),
+      cancelRetransmits: enqueueActions(({ enqueue }) => {
+        enqueue.cancel('syn-retransmit');
+        enqueue.cancel('rto-client');
+        enqueue.cancel('rto-server');
+      }),
+      resetCounters: assign({ serverSegments: 0, closed: { client: false, server: false } }),
+    },
+  }).createMachine({
+    id: 'network',
+    context: ({ input }) => ({ config: input, serverSegments: 0, closed: { client: false, server: false } }),
+    initial: 'idle',
+    states: {
+      idle: {
+        on: {
+          'tcp.open': [
+            { guard: 'firewallDropsSyn', target: 'blocked', actions: 'dropSyn' },
+            { target: 'established', actions: ['resetCounters', 'playHandshake'] },
+          ],
+        },
+      },
+      /** SYNs vanish; the client's connect timer (in the session) decides when to give up. */
+      blocked: {
+        on: {
+          'tcp.synRetransmit': { actions: 'dropSyn' },
+          'tcp.close': { target: 'closed', actions: 'cancelRetransmits' },
+        },
+      },
+      established: {
+        on: {
+          'wire.send': [{ guard: 'isServerReset', target: 'reset', actions: 'sendReset' }, { actions: 'carry' }],
+          'tcp.dataRetransmit': { actions: 'carry' },
+          'tcp.close': [{ guard: 'bothClosed', target: 'closed', actions: ['sendFin', 'cancelRetransmits'] }, { actions: 'sendFin' }],
+        },
+      },
+      reset: {
+        entry: 'cancelRetransmits',
+        on: { 'tcp.open': { target: 'established', actions: ['resetCounters', 'playHandshake'] } },
+      },
+      closed: {
+        on: {
+          'tcp.open': [
+            { guard: 'firewallDropsSyn', target: 'blocked', actions: 'dropSyn' },
+            { target: 'established', actions: ['resetCounters', 'playHandshake'] },
+          ],
+        },
+      },
+    },
+  });
+}

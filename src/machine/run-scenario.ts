@@ -1,0 +1,71 @@
+/**
+ * Run a scenario by id: build its inputs (with faults applied), assemble the engines and run the
+ * session on the virtual clock. The one entry point the app, the embed and the command line use.
+ */
+import { FAULTS, type FaultId } from '../faults/catalogue.ts';
+import { SCENARIOS, type ScenarioId } from '../scenario/catalogue.ts';
+import { defaultSpec } from '../scenario/spec.ts';
+import { TraceRecorder } from '../trace/recorder.ts';
+import type { Party, RunOptions, Trace } from '../trace/types.ts';
+import { assemble } from './assemble.ts';
+import { runSession } from './run-session.ts';
+
+export interface RunRequest {
+  scenario: ScenarioId;
+  faults?: FaultId[];
+  options?: RunOptions;
+}
+
+/** A request that cannot run (a fault that does not apply, an option out of range...). */
+export class ScenarioError extends Error {
+  override readonly name = 'ScenarioError';
+}
+
+export const GENERATOR = 'Handshake Lab 0.1';
+
+/** Check a request against the catalogue; throws ScenarioError with a message for people. */
+export function checkRequest(request: RunRequest): void {
+  const info = SCENARIOS[request.scenario];
+  if (!info) throw new ScenarioError(`unknown scenario "${request.scenario}"`);
+  for (const f of request.faults ?? []) {
+    const fault = FAULTS[f];
+    if (!fault) throw new ScenarioError(`unknown fault "${f}"`);
+    if (!fault.appliesTo.includes(request.scenario)) {
+      throw new ScenarioError(`fault ${f} does not apply to scenario ${request.scenario} (it applies to ${fault.appliesTo.join(', ')})`);
+    }
+  }
+  const options = request.options ?? {};
+  for (const key of Object.keys(options) as (keyof RunOptions)[]) {
+    if (options[key] !== undefined && !info.options.includes(key)) {
+      throw new ScenarioError(`option ${key} does not apply to scenario ${request.scenario}`);
+    }
+  }
+  if (options.tls && !info.tlsVersions.includes(options.tls)) {
+    throw new ScenarioError(`scenario ${request.scenario} does not run TLS ${options.tls}`);
+  }
+}
+
+export async function runScenario(request: RunRequest): Promise<Trace> {
+  checkRequest(request);
+  const faults = request.faults ?? [];
+  const options = request.options ?? {};
+  const spec = defaultSpec(request.scenario, options, faults);
+  const { assembly } = assemble(spec);
+  const lanes: Party[] = ['client', 'server'];
+  const recorder = new TraceRecorder({
+    meta: {
+      scenario: request.scenario,
+      faults,
+      options,
+      source: 'simulation',
+      clock: new Date(spec.clock).toISOString(),
+      generator: GENERATOR,
+    },
+    endpoints: {
+      client: { name: spec.client.name, ip: spec.client.ip, port: 49152 },
+      server: { name: spec.server.name, ip: spec.server.ip, port: spec.port },
+    },
+    lanes,
+  });
+  return runSession(assembly, recorder);
+}

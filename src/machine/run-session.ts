@@ -1,0 +1,160 @@
+/**
+ * Runs a session to its end on the virtual clock and returns the trace. The same code runs in the
+ * browser (the app) and in Node (the command line and tests).
+ *
+ * The loop: let every endpoint finish its async work (WebCrypto) for the present instant, then
+ * move the clock to the next scheduled event (a delivery, a timer, a retry) and fire it; when
+ * nothing is scheduled and nobody is busy, tell the session it is quiet, which ends it.
+ */
+import { createActor } from 'xstate';
+import type { Engine, Failure } from '../protocol/engine.ts';
+import { toHex } from '../protocol/bytes/hex.ts';
+import type { TraceRecorder } from '../trace/recorder.ts';
+import type { Outcome, Trace } from '../trace/types.ts';
+import { Activity } from './activity.ts';
+import { endpointActor, type EndpointParty } from './endpoint.actor.ts';
+import { createNetworkMachine } from './network.machine.ts';
+import { createSessionMachine, type SessionContext, type SessionInput } from './session.machine.ts';
+import { VirtualClock } from './virtual-clock.ts';
+
+export interface SessionAssembly {
+  input: SessionInput;
+  /** Fresh engines for connection `index` (0, then 1 for a retry...). */
+  makeEngines(index: number, now: number): { client: Engine; server: Engine };
+  /** Limit on virtual time, so a misbehaving run cannot spin forever (default: 1 hour). */
+  horizonMs?: number;
+}
+
+const other = (p: EndpointParty): EndpointParty => (p === 'client' ? 'server' : 'client');
+
+export async function runSession(assembly: SessionAssembly, recorder: TraceRecorder): Promise<Trace> {
+  const clock = new VirtualClock();
+  const activity = new Activity();
+  let engines: { client: Engine; server: Engine } | undefined;
+  let connection = 0;
+
+  const network = createNetworkMachine({
+    recordControl(from, name, delay, lost, sendOffset = 0) {
+      const now = clock.now() + sendOffset;
+      const flags = name.startsWith('SYN, ACK') ? ['SYN', 'ACK'] : name.startsWith('SYN') ? ['SYN'] : name === 'FIN' ? ['FIN', 'ACK'] : name === 'RST' ? ['RST', 'ACK'] : ['ACK'];
+      const direction = from === 'client' ? ('c2s' as const) : ('s2c' as const);
+      const retransmission = name.includes('retransmission') ? 1 : 0;
+      recorder.tcp(from, other(from), now, lost ? null : now + delay, name, `tcp/${flags.join('-').toLowerCase()}`, { connection, direction, flags, ...(retransmission ? { retransmission } : {}) });
+    },
+    recordData(from, units, bytes, delay, lost, retransmission) {
+      const now = clock.now();
+      const arrivesAt = lost ? null : now + delay;
+      const segment = recorder.addSegment({
+        from,
+        to: other(from),
+        connection,
+        direction: from === 'client' ? 'c2s' : 's2c',
+        flags: ['PSH', 'ACK'],
+        ...(retransmission ? { retransmission } : {}),
+        at: now,
+        arrivesAt,
+        hex: toHex(bytes),
+      });
+      if (retransmission > 0 || units.length === 0) {
+        recorder.tcp(from, other(from), now, arrivesAt, `retransmission (${bytes.length} bytes)`, 'tcp/retransmission');
+        return;
+      }
+      for (const unit of units) recorder.unit({ from, to: other(from), at: now, arrivesAt, unit, segment });
+    },
+  });
+
+  const handle = (party: EndpointParty) => ({ engine: () => engines![party] });
+  const machine = createSessionMachine(
+    {
+      now: () => clock.now(),
+      setPhase: (phase) => {
+        recorder.phase = phase;
+      },
+      recordOutput: (party, events) => recorder.events(party, clock.now(), events),
+      recordFailure: (party, failure: Failure, encrypted, first) => {
+        if (first) recorder.failure(party, clock.now(), failure, { encrypted });
+        else recorder.note(party, clock.now(), 'failure', failure.message, `check/${failure.check}`);
+      },
+      recordWait: (party, since, label, reason, timer) => recorder.wait(party, since, reason === 'retry' ? since + assembly.input.retryAfterMs : clock.now(), reason, label, reason === 'retry' ? 'session/retry' : `timer/${timer ?? 'timeout'}`, timer),
+      recordNote: (party, name, label, explain) => recorder.note(party, clock.now(), name, label, explain),
+      newConnection: (index) => {
+        connection = index;
+        engines = assembly.makeEngines(index, clock.now());
+        if (index > 0) recorder.note(undefined, clock.now(), 'new-connection', `new connection (attempt ${index + 1})`, 'session/retry');
+      },
+    },
+    {
+      network,
+      client: endpointActor('client', handle('client'), activity),
+      server: endpointActor('server', handle('server'), activity),
+    },
+  );
+
+  const actor = createActor(machine, { input: assembly.input, clock, systemId: 'session' });
+  let crashed: unknown;
+  actor.subscribe({ error: (err) => (crashed = err) });
+  actor.start();
+  const horizon = assembly.horizonMs ?? 3_600_000;
+  for (let guard = 0; guard < 1_000_000; guard++) {
+    await activity.idle();
+    if (crashed) throw crashed;
+    if (actor.getSnapshot().status !== 'active') break;
+    const due = clock.nextDue();
+    if (due === undefined || due > horizon) {
+      actor.send({ type: 'session.quiet' });
+      await activity.idle();
+      if (actor.getSnapshot().status !== 'active') break;
+      throw new Error('session: still running with nothing scheduled');
+    }
+    clock.fireNext();
+  }
+  const context = actor.getSnapshot().context;
+  actor.stop();
+  return recorder.finish(outcomeOf(context));
+}
+
+/** The outcome, from what the engines reported (never from a fault id). */
+export function outcomeOf(context: SessionContext): Outcome {
+  const f = context.failure;
+  const smtp = context.input.mode !== 'tls-only';
+  if (!f) {
+    if (smtp && !context.delivered) {
+      return { status: 'failed', party: 'client', kind: 'error', queued: true, summary: 'client: the message was not delivered' };
+    }
+    const tls = context.tls;
+    const parts: string[] = [];
+    if (tls) parts.push(`${tls.version} ${tls.suite}${tls.group ? ' ' + tls.group : ''}`);
+    if (smtp) parts.push(context.encrypted ? 'delivered over TLS' : 'delivered in plaintext');
+    if (context.hazard === 'plaintext-fallback') parts.push('WARNING: STARTTLS failed or was stripped, so the message crossed the network unencrypted');
+    return {
+      status: 'ok',
+      ...(tls ? { tls } : {}),
+      ...(smtp ? { delivered: true, encrypted: context.encrypted } : {}),
+      ...(context.hazard ? { hazard: context.hazard } : {}),
+      summary: parts.join('; '),
+    };
+  }
+  const base = { party: f.party, queued: smtp && !context.delivered };
+  if (f.alertSent || f.alertReceived) {
+    const a = (f.alertSent ?? f.alertReceived)!;
+    const direction = f.alertSent ? 'sent' : 'received';
+    return {
+      status: 'failed',
+      ...base,
+      kind: 'alert',
+      alert: { ...a, direction },
+      summary: `${f.party} ${direction} ${a.level} alert ${a.description} (${a.code})${f.encrypted ? ', encrypted' : ''} — ${f.message}`,
+    };
+  }
+  if (f.reply) {
+    return { status: 'failed', ...base, kind: 'reply', reply: f.reply, summary: `${f.party}: ${f.reply.code}${f.reply.enhanced ? ' ' + f.reply.enhanced : ''} ${f.reply.text} — ${f.message}` };
+  }
+  if (f.check.endsWith('timeout')) {
+    return { status: 'failed', ...base, kind: 'timeout', timer: f.timer ?? f.check, summary: `${f.party}: timeout — ${f.message}` };
+  }
+  if (f.check === 'tcp.reset') return { status: 'failed', ...base, kind: 'reset', summary: `${f.party}: connection reset — ${f.message}` };
+  if (f.check.startsWith('smtp.require-tls') || f.check.startsWith('policy')) {
+    return { status: 'failed', ...base, kind: 'policy', summary: `${f.party}: ${f.message}` };
+  }
+  return { status: 'failed', ...base, kind: 'error', summary: `${f.party}: ${f.message}` };
+}

@@ -1,0 +1,324 @@
+/**
+ * The session: one client delivering to one server, from the TCP connect to the end.
+ *
+ * Theory of operation. Phases: `connecting` (the network plays the three-way handshake, or a
+ * firewall eats the SYNs until the client's connect timer fires) → `running`, whose child states
+ * follow the connection's layers — `smtp` (plaintext SMTP), `tls` (a TLS handshake: after STARTTLS,
+ * first thing on port 465, or alone), `secured` (SMTP or application data inside TLS) — → `done`
+ * or `failed`; a transient SMTP failure (451 greylisting) goes through `waitingToRetry` and opens a
+ * new connection later on the virtual clock.
+ *
+ * Who validates what: nothing here. The endpoints' engines do every check and report failures;
+ * the session forwards their bytes to the network, runs their timers on the virtual clock, records
+ * everything in the trace and decides the outcome from what the engines reported. Faults enter
+ * before this machine starts (as changed inputs of the engines and of the network) or on the wire
+ * (the network and attacker actors); this machine never sees a fault id.
+ */
+import { assign, enqueueActions, setup, type AnyActorLogic, type EventObject } from 'xstate';
+import type { LinkConfig } from './network.machine.ts';
+import type { EngineEvent, Failure, NamedValue, ReplyInfo, AlertInfo } from '../protocol/engine.ts';
+import type { EndpointOutbound, EndpointParty } from './endpoint.actor.ts';
+
+export type SessionMode = 'plain' | 'starttls' | 'implicit' | 'tls-only';
+
+export interface SessionInput {
+  mode: SessionMode;
+  link: LinkConfig;
+  /** The client's connect timeout (Postfix smtp_connect_timeout: 30 s). */
+  connectTimeoutMs: number;
+  /** How long a sender waits before retrying a deferred message (Postfix minimal_backoff_time: 300 s). */
+  retryAfterMs: number;
+  retries: number;
+  /** How long until a server process picks up an accepted connection (0 normally; long when overloaded). */
+  serverAcceptDelayMs: number;
+}
+
+/** The first thing that went wrong, as plain data. */
+export interface SessionFailure {
+  party: EndpointParty;
+  check: string;
+  message: string;
+  compared: NamedValue[];
+  alertSent?: AlertInfo;
+  alertReceived?: AlertInfo;
+  reply?: ReplyInfo;
+  timer?: string;
+  /** A 4xx reply: the message stays queued and may be retried. */
+  transient: boolean;
+  encrypted: boolean;
+}
+
+export interface SessionContext {
+  input: SessionInput;
+  connection: number;
+  closed: Record<EndpointParty, boolean>;
+  /** Pending engine timers per party, by name, with when they were set. */
+  timers: Record<EndpointParty, Record<string, number>>;
+  tlsActive: Record<EndpointParty, boolean>;
+  failure?: SessionFailure;
+  delivered: boolean;
+  encrypted: boolean;
+  hazard?: string;
+  tls?: { version: string; suite: string; group?: string };
+  retriesLeft: number;
+  appDataReceived: Record<EndpointParty, boolean>;
+}
+
+export type SessionEvent =
+  | { type: 'tcp.established'; party: EndpointParty }
+  | EndpointOutbound
+  | { type: 'session.timer'; party: EndpointParty; name: string }
+  | { type: 'session.connectTimeout' }
+  | { type: 'session.retry' }
+  | { type: 'session.quiet' };
+
+/** What the session asks the runtime for: the clock, the trace, fresh engines. */
+export interface SessionEffects {
+  now(): number;
+  setPhase(phase: 'connect' | 'smtp' | 'tls' | 'smtp-tls' | 'close'): void;
+  recordOutput(party: EndpointParty, events: readonly EngineEvent[]): void;
+  recordFailure(party: EndpointParty, failure: Failure, encrypted: boolean, first: boolean): void;
+  recordWait(party: EndpointParty, since: number, label: string, reason: 'timeout' | 'retry', timer?: string): void;
+  recordNote(party: EndpointParty | undefined, name: string, label: string, explain: string): void;
+  /** Fresh engines for a new connection (the first, or a retry). */
+  newConnection(index: number): void;
+}
+
+const msg = <E extends EventObject>(e: E): EventObject => e;
+const output = (event: SessionEvent) => (event.type === 'endpoint.output' ? event.output : undefined);
+const hasEvent = (event: SessionEvent, type: EngineEvent['type']) => Boolean(output(event)?.events.some((e) => e.type === type));
+
+/** The actors the session runs: the network and the two endpoints (see endpoint.actor.ts). */
+export interface SessionActors {
+  network: AnyActorLogic;
+  client: AnyActorLogic;
+  server: AnyActorLogic;
+}
+
+export function createSessionMachine(effects: SessionEffects, actors: SessionActors) {
+  return setup({
+    actors: actors as { network: AnyActorLogic; client: AnyActorLogic; server: AnyActorLogic },
+    types: {
+      context: {} as SessionContext,
+      events: {} as SessionEvent,
+      input: {} as SessionInput,
+    },
+    guards: {
+      isClientEstablished: ({ event }) => event.type === 'tcp.established' && event.party === 'client',
+      isServerEstablished: ({ event }) => event.type === 'tcp.established' && event.party === 'server',
+      startsTls: ({ event }) => hasEvent(event, 'starttls'),
+      establishesTls: ({ event }) => hasEvent(event, 'tls-established'),
+      startsWithTls: ({ context }) => context.input.mode === 'implicit' || context.input.mode === 'tls-only',
+      canRetry: ({ context }) => Boolean(context.failure?.transient) && context.retriesLeft > 0 && !context.delivered,
+      hasFailed: ({ context }) => context.failure !== undefined,
+    },
+    actions: {
+      openConnection: enqueueActions(({ context, enqueue }) => {
+        effects.newConnection(context.connection);
+        effects.setPhase('connect');
+        enqueue.sendTo(({ system }) => system.get('network'), msg({ type: 'tcp.open' }));
+        enqueue.raise({ type: 'session.connectTimeout' }, { delay: context.input.connectTimeoutMs, id: 'connect-timeout' });
+      }),
+      cancelConnectTimeout: enqueueActions(({ enqueue }) => enqueue.cancel('connect-timeout')),
+      startEndpoint: enqueueActions(({ context, event, enqueue }) => {
+        if (event.type !== 'tcp.established') return;
+        const delay = event.party === 'server' ? context.input.serverAcceptDelayMs : 0;
+        enqueue.sendTo(({ system }) => system.get(event.party), msg({ type: 'endpoint.start' }), delay ? { delay } : {});
+      }),
+      recordConnectTimeout: assign(({ context }) => {
+        const failure: Failure = {
+          detectedBy: 'client',
+          check: 'tcp.connect-timeout',
+          message: `tcp: no answer to SYN within ${context.input.connectTimeoutMs / 1000} s`,
+          compared: [{ name: 'connect timeout', value: `${context.input.connectTimeoutMs / 1000} s`, kind: 'text' }],
+        };
+        effects.recordWait('client', 0, 'waiting for SYN-ACK', 'timeout', 'connect');
+        effects.recordFailure('client', failure, false, true);
+        return {
+          failure: { party: 'client' as const, check: failure.check, message: failure.message, compared: failure.compared!, timer: 'connect', transient: false, encrypted: false },
+        };
+      }),
+      handleOutput: enqueueActions(({ context, event, enqueue }) => {
+        if (event.type !== 'endpoint.output') return;
+        const { party, output: out } = event;
+        if (context.closed[party]) return;
+        effects.recordOutput(party, out.events);
+        if (out.units.length) {
+          enqueue.sendTo(({ system }) => system.get('network'), msg({ type: 'wire.send', from: party, units: out.units }));
+        }
+        const timers = { ...context.timers[party] };
+        let tlsActive = context.tlsActive[party];
+        let { delivered, encrypted, hazard, tls } = context;
+        const appDataReceived = { ...context.appDataReceived };
+        for (const e of out.events) {
+          if (e.type === 'timer') {
+            const id = `${party}:${e.name}`;
+            enqueue.cancel(id);
+            enqueue.raise({ type: 'session.timer', party, name: e.name }, { delay: e.ms, id });
+            timers[e.name] = effects.now();
+          } else if (e.type === 'timer-cancel') {
+            enqueue.cancel(`${party}:${e.name}`);
+            delete timers[e.name];
+          } else if (e.type === 'starttls') {
+            tlsActive = true;
+          } else if (e.type === 'tls-established') {
+            tlsActive = true;
+            tls = { version: e.version, suite: e.suite, ...(e.group ? { group: e.group } : {}) };
+          } else if (e.type === 'delivered') {
+            delivered = true;
+            encrypted = e.encrypted;
+          } else if (e.type === 'note' && e.name === 'smtp.plaintext-fallback') {
+            hazard = 'plaintext-fallback';
+          } else if (e.type === 'app-data') {
+            appDataReceived[party] = true;
+          }
+        }
+        if (context.input.mode === 'implicit' || context.input.mode === 'tls-only') tlsActive = true;
+        let failure = context.failure;
+        if (out.failure) {
+          const first = failure === undefined;
+          effects.recordFailure(party, out.failure, tlsActive, first);
+          if (first) {
+            const f = out.failure;
+            failure = {
+              party: f.detectedBy,
+              check: f.check,
+              message: f.message,
+              compared: f.compared ?? [],
+              ...(f.alertSent ? { alertSent: f.alertSent } : {}),
+              ...(f.alertReceived ? { alertReceived: f.alertReceived } : {}),
+              ...(f.reply ? { reply: f.reply } : {}),
+              ...(f.check === 'smtp.timeout' || f.check.endsWith('timeout') ? { timer: f.compared?.[0]?.value ?? 'timeout' } : {}),
+              transient: Boolean(f.reply && f.reply.code >= 400 && f.reply.code < 500),
+              encrypted: tlsActive,
+            };
+          }
+        }
+        let closed = context.closed;
+        if (out.closed) {
+          closed = { ...closed, [party]: true };
+          for (const name of Object.keys(timers)) enqueue.cancel(`${party}:${name}`);
+          enqueue.sendTo(({ system }) => system.get('network'), msg({ type: 'tcp.close', from: party }));
+        }
+        enqueue.assign({
+          timers: { ...context.timers, [party]: out.closed ? {} : timers },
+          tlsActive: { ...context.tlsActive, [party]: tlsActive },
+          delivered,
+          encrypted,
+          hazard,
+          tls,
+          failure,
+          closed,
+          appDataReceived,
+        });
+      }),
+      handleCrash: assign(({ context, event }) => {
+        if (event.type !== 'endpoint.crashed') return {};
+        const failure: Failure = { detectedBy: event.party, check: 'engine.error', message: event.message };
+        effects.recordFailure(event.party, failure, false, context.failure === undefined);
+        return context.failure
+          ? {}
+          : { failure: { party: event.party, check: failure.check, message: failure.message, compared: [], transient: false, encrypted: false } };
+      }),
+      expireTimer: enqueueActions(({ context, event, enqueue }) => {
+        if (event.type !== 'session.timer') return;
+        const since = context.timers[event.party][event.name];
+        if (since === undefined || context.closed[event.party]) return;
+        const { [event.name]: _gone, ...rest } = context.timers[event.party];
+        effects.recordWait(event.party, since, event.name, 'timeout', event.name);
+        enqueue.assign({ timers: { ...context.timers, [event.party]: rest } });
+        enqueue.sendTo(({ system }) => system.get(event.party), msg({ type: 'timer.expired', name: event.name }));
+      }),
+      enterSmtp: () => effects.setPhase('smtp'),
+      enterTls: () => effects.setPhase('tls'),
+      enterSecured: ({ context }) => effects.setPhase(context.input.mode === 'tls-only' ? 'tls' : 'smtp-tls'),
+      enterClose: () => effects.setPhase('close'),
+      scheduleRetry: enqueueActions(({ context, enqueue }) => {
+        effects.recordWait('client', effects.now(), `message deferred; retry in ${context.input.retryAfterMs / 1000} s`, 'retry');
+        enqueue.raise({ type: 'session.retry' }, { delay: context.input.retryAfterMs, id: 'retry' });
+      }),
+      prepareRetry: assign(({ context }) => ({
+        connection: context.connection + 1,
+        retriesLeft: context.retriesLeft - 1,
+        closed: { client: false, server: false },
+        timers: { client: {}, server: {} },
+        tlsActive: { client: false, server: false },
+        failure: undefined,
+        appDataReceived: { client: false, server: false },
+      })),
+    },
+  }).createMachine({
+    id: 'session',
+    context: ({ input }) => ({
+      input,
+      connection: 0,
+      closed: { client: false, server: false },
+      timers: { client: {}, server: {} },
+      tlsActive: { client: false, server: false },
+      delivered: false,
+      encrypted: false,
+      retriesLeft: input.retries,
+      appDataReceived: { client: false, server: false },
+    }),
+    invoke: [
+      { src: 'network', systemId: 'network', input: ({ context }: { context: SessionContext }) => context.input.link },
+      { src: 'client', systemId: 'client' },
+      { src: 'server', systemId: 'server' },
+    ],
+    initial: 'connecting',
+    on: {
+      'tcp.established': { guard: 'isServerEstablished', actions: 'startEndpoint' },
+      'session.timer': { actions: 'expireTimer' },
+    },
+    states: {
+      connecting: {
+        entry: 'openConnection',
+        on: {
+          'tcp.established': [
+            { guard: 'isClientEstablished', target: 'running', actions: ['cancelConnectTimeout', 'startEndpoint'] },
+            { guard: 'isServerEstablished', actions: 'startEndpoint' },
+          ],
+          'session.connectTimeout': { target: 'failed', actions: 'recordConnectTimeout' },
+        },
+      },
+      running: {
+        initial: 'choosing',
+        on: {
+          'endpoint.crashed': { actions: 'handleCrash' },
+          'session.quiet': [
+            { guard: 'canRetry', target: 'waitingToRetry' },
+            { guard: 'hasFailed', target: 'failed' },
+            { target: 'done' },
+          ],
+        },
+        states: {
+          choosing: {
+            always: [{ guard: 'startsWithTls', target: 'tls' }, { target: 'smtp' }],
+          },
+          smtp: {
+            entry: 'enterSmtp',
+            on: {
+              'endpoint.output': [{ guard: 'startsTls', target: 'tls', actions: 'handleOutput' }, { actions: 'handleOutput' }],
+            },
+          },
+          tls: {
+            entry: 'enterTls',
+            on: {
+              'endpoint.output': [{ guard: 'establishesTls', target: 'secured', actions: 'handleOutput' }, { actions: 'handleOutput' }],
+            },
+          },
+          secured: {
+            entry: 'enterSecured',
+            on: { 'endpoint.output': { actions: 'handleOutput' } },
+          },
+        },
+      },
+      waitingToRetry: {
+        entry: 'scheduleRetry',
+        on: { 'session.retry': { target: 'connecting', actions: 'prepareRetry' } },
+      },
+      done: { type: 'final', entry: 'enterClose' },
+      failed: { type: 'final', entry: 'enterClose' },
+    },
+  });
+}

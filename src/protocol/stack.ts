@@ -1,0 +1,143 @@
+/**
+ * One endpoint's connection stack: SMTP over (optionally) TLS over the transport, as a single
+ * Engine. RFC 3207 (STARTTLS: plaintext SMTP, then TLS, then SMTP again inside it) and RFC 8314
+ * (implicit TLS: TLS first, then SMTP) differ only in when the TLS engine is switched in.
+ *
+ * Theory of operation: bytes from the wire go to the TLS engine when it is active, else to SMTP.
+ * Decrypted application data goes up to SMTP; SMTP's units go down through
+ * `sendApplicationData`, so an SMTP command after STARTTLS leaves as an application_data record
+ * that still carries the command as its message (the trace shows both views). SMTP says when to
+ * switch (`starttls` event); the stack makes the TLS engine and, on the client, starts it.
+ * Timers are routed back to the layer that asked for them.
+ */
+import type { Engine, EngineOutput, EndpointRole, TlsEngine } from './engine.ts';
+import { emptyOutput, mergeOutput } from './engine.ts';
+
+/** An SMTP engine that can be told TLS is now up beneath it (RFC 3207 §4.2: start over). */
+export interface SmtpEngine extends Engine {
+  tlsEstablished(): Promise<EngineOutput>;
+}
+
+export type StackMode =
+  /** SMTP with no TLS at all (smtp-plain). */
+  | 'plain'
+  /** SMTP, upgraded by STARTTLS when both agree. */
+  | 'starttls'
+  /** TLS first, SMTP inside it (port 465). */
+  | 'implicit'
+  /** TLS alone (port 443 style). */
+  | 'tls-only';
+
+export interface StackConfig {
+  role: EndpointRole;
+  mode: StackMode;
+  smtp?: SmtpEngine;
+  /** Makes the TLS engine when it is needed (a fresh one per connection). */
+  makeTls?: () => TlsEngine;
+}
+
+export class ConnectionStack implements Engine {
+  readonly role: EndpointRole;
+  private tls: TlsEngine | undefined;
+  private tlsUp = false;
+  private readonly timerOwner = new Map<string, 'smtp' | 'tls'>();
+
+  constructor(private readonly config: StackConfig) {
+    this.role = config.role;
+    if ((config.mode !== 'tls-only') !== Boolean(config.smtp)) throw new Error('stack: SMTP engine needed exactly when SMTP runs');
+    if (config.mode !== 'plain' && !config.makeTls) throw new Error(`stack: mode ${config.mode} needs a TLS engine`);
+  }
+
+  get state(): string {
+    const parts: string[] = [];
+    if (this.config.smtp) parts.push(this.config.smtp.state);
+    if (this.tls) parts.push(this.tls.state);
+    return parts.join(' / ');
+  }
+
+  /** Whether TLS is active on this connection (for the session's phase). */
+  get tlsActive(): boolean {
+    return this.tls !== undefined;
+  }
+
+  async start(): Promise<EngineOutput> {
+    if (this.config.mode === 'tls-only' || this.config.mode === 'implicit') return this.startTls();
+    return this.fromSmtp(await this.config.smtp!.start());
+  }
+
+  async receive(bytes: Uint8Array): Promise<EngineOutput> {
+    if (this.tls) return this.fromTls(await this.tls.receive(bytes));
+    return this.fromSmtp(await this.config.smtp!.receive(bytes));
+  }
+
+  async timeout(name: string): Promise<EngineOutput> {
+    const owner = this.timerOwner.get(name);
+    this.timerOwner.delete(name);
+    if (owner === 'tls' && this.tls) return this.fromTls(await this.tls.timeout(name));
+    if (owner === 'smtp' && this.config.smtp) return this.fromSmtp(await this.config.smtp.timeout(name));
+    return emptyOutput();
+  }
+
+  async transportClosed(reset: boolean): Promise<EngineOutput> {
+    const out = emptyOutput();
+    if (this.tls) mergeOutput(out, await this.tls.transportClosed(reset));
+    if (this.config.smtp && !out.failure) mergeOutput(out, await this.config.smtp.transportClosed(reset));
+    return out;
+  }
+
+  private async startTls(): Promise<EngineOutput> {
+    this.tls = this.config.makeTls!();
+    // The client speaks first in TLS (ClientHello); a server engine's start() returns nothing.
+    return this.fromTls(await this.tls.start());
+  }
+
+  private noteTimers(out: EngineOutput, owner: 'smtp' | 'tls'): void {
+    for (const e of out.events) if (e.type === 'timer') this.timerOwner.set(e.name, owner);
+  }
+
+  /** Output of the SMTP layer: send it through TLS when TLS is up; react to `starttls`. */
+  private async fromSmtp(smtpOut: EngineOutput): Promise<EngineOutput> {
+    this.noteTimers(smtpOut, 'smtp');
+    let out: EngineOutput;
+    if (this.tlsUp) {
+      out = { units: [], events: smtpOut.events, failure: smtpOut.failure };
+      for (const unit of smtpOut.units) {
+        mergeOutput(out, await this.fromTlsRaw(await this.tls!.sendApplicationData(unit.bytes, unit.messages)));
+      }
+      if (smtpOut.closed) {
+        mergeOutput(out, await this.fromTlsRaw(await this.tls!.close()));
+        out.closed = true;
+      }
+    } else {
+      out = smtpOut;
+    }
+    if (!this.tls && smtpOut.events.some((e) => e.type === 'starttls')) {
+      mergeOutput(out, await this.startTls());
+    }
+    return out;
+  }
+
+  /** TLS output without the upward plumbing (used for records we asked TLS to make). */
+  private async fromTlsRaw(tlsOut: EngineOutput): Promise<EngineOutput> {
+    this.noteTimers(tlsOut, 'tls');
+    return tlsOut;
+  }
+
+  /** Output of the TLS layer: pass records down; pass application data and "TLS is up" to SMTP. */
+  private async fromTls(tlsOut: EngineOutput): Promise<EngineOutput> {
+    this.noteTimers(tlsOut, 'tls');
+    const out: EngineOutput = { units: [...tlsOut.units], events: [...tlsOut.events], failure: tlsOut.failure, closed: tlsOut.closed };
+    const smtp = this.config.smtp;
+    if (!smtp || tlsOut.failure) return out;
+    for (const event of tlsOut.events) {
+      if (event.type === 'tls-established' && !this.tlsUp) {
+        this.tlsUp = true;
+        const next = this.config.mode === 'implicit' ? await smtp.start() : await smtp.tlsEstablished();
+        mergeOutput(out, await this.fromSmtp(next));
+      } else if (event.type === 'app-data') {
+        mergeOutput(out, await this.fromSmtp(await smtp.receive(event.data)));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The scenario ids (stable: links, embeds, the command line and tests use them) and the options
+ * that apply to each. Plain data; descriptions for people live in src/content and src/i18n, the
+ * one-liners here are for `lab scenarios`.
+ */
+
+export const SCENARIO_IDS = ['smtp-plain', 'tls13', 'smtp-starttls', 'submission', 'smtps', 'tls12', 'tls12-rsa'] as const;
+export type ScenarioId = (typeof SCENARIO_IDS)[number];
+
+export type OptionName = 'tls' | 'group' | 'suite' | 'policy' | 'seed' | 'fixture';
+
+export interface ScenarioInfo {
+  id: ScenarioId;
+  /** One line for `lab scenarios`. */
+  summary: string;
+  /** TCP port of the server, as the real service uses. */
+  port: number;
+  /** How SMTP and TLS stack: none (TLS alone), plaintext SMTP, STARTTLS, or TLS first. */
+  smtp: 'none' | 'plain' | 'starttls' | 'implicit';
+  /** TLS versions that can run in this scenario (the first is the default). */
+  tlsVersions: readonly ('1.3' | '1.2')[];
+  options: readonly OptionName[];
+}
+
+export const SCENARIOS: Record<ScenarioId, ScenarioInfo> = {
+  'smtp-plain': {
+    id: 'smtp-plain',
+    summary: 'port 25 relay without TLS — the historical baseline',
+    port: 25,
+    smtp: 'plain',
+    tlsVersions: [],
+    options: ['seed'],
+  },
+  tls13: {
+    id: 'tls13',
+    summary: 'a TLS 1.3 handshake on its own (as on port 443)',
+    port: 443,
+    smtp: 'none',
+    tlsVersions: ['1.3'],
+    options: ['group', 'suite', 'seed', 'fixture'],
+  },
+  'smtp-starttls': {
+    id: 'smtp-starttls',
+    summary: 'port 25 relay between MTAs, opportunistic STARTTLS, TLS inside',
+    port: 25,
+    smtp: 'starttls',
+    tlsVersions: ['1.3', '1.2'],
+    options: ['tls', 'group', 'suite', 'policy', 'seed'],
+  },
+  submission: {
+    id: 'submission',
+    summary: 'port 587, STARTTLS required (530 before it), AUTH after it, then the message',
+    port: 587,
+    smtp: 'starttls',
+    tlsVersions: ['1.3', '1.2'],
+    options: ['tls', 'group', 'suite', 'seed'],
+  },
+  smtps: {
+    id: 'smtps',
+    summary: 'port 465, implicit TLS (RFC 8314): TLS first, then the 220 greeting',
+    port: 465,
+    smtp: 'implicit',
+    tlsVersions: ['1.3', '1.2'],
+    options: ['tls', 'group', 'suite', 'seed'],
+  },
+  tls12: {
+    id: 'tls12',
+    summary: 'a TLS 1.2 ECDHE handshake on its own',
+    port: 443,
+    smtp: 'none',
+    tlsVersions: ['1.2'],
+    options: ['group', 'suite', 'seed'],
+  },
+  'tls12-rsa': {
+    id: 'tls12-rsa',
+    summary: 'TLS 1.2 with RSA key transport, to show why forward secrecy matters',
+    port: 443,
+    smtp: 'none',
+    tlsVersions: ['1.2'],
+    options: ['seed'],
+  },
+};
+
+export const DEFAULT_SCENARIO: ScenarioId = 'smtp-starttls';
+
+export function isScenarioId(s: string): s is ScenarioId {
+  return (SCENARIO_IDS as readonly string[]).includes(s);
+}
+
+export const GROUPS = ['x25519', 'secp256r1'] as const;
+export const TLS13_SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384'] as const;
+export const TLS12_SUITES = [
+  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+  'TLS_RSA_WITH_AES_128_GCM_SHA256',
+] as const;
+export const POLICIES = ['opportunistic', 'require-tls'] as const;

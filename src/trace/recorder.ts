@@ -1,0 +1,204 @@
+/**
+ * Builds a Trace as a run happens. The session (simulated) and the socket driver (probe, serve)
+ * both feed it engine outputs; it turns them into the steps the diagram, the inspector, the
+ * exports and the command line read.
+ */
+import type { AlertInfo, EngineEvent, Failure, WireUnit } from '../protocol/engine.ts';
+import { toHex } from '../protocol/bytes/hex.ts';
+import type { CalcStep, Endpoint, FailureStep, KeylogLine, NoteStep, WaitStep, MessageStep, Outcome, Party, Phase, Segment, Trace, TraceStep } from './types.ts';
+import { TRACE_FORMAT, TRACE_VERSION } from './types.ts';
+
+type StepInput<T> = T extends TraceStep ? Omit<T, 'id' | 'phase' | 'states'> & { phase?: Phase } : never;
+
+export interface RecorderInit {
+  meta: Trace['meta'];
+  endpoints: Trace['endpoints'];
+  lanes: Party[];
+}
+
+export class TraceRecorder {
+  private readonly steps: TraceStep[] = [];
+  private readonly segments: Segment[] = [];
+  private readonly keylog: KeylogLine[] = [];
+  private readonly states: Partial<Record<Party, string>> = {};
+  phase: Phase = 'connect';
+
+  constructor(private readonly init: RecorderInit) {}
+
+  get stepCount(): number {
+    return this.steps.length;
+  }
+
+  get endpoints(): Trace['endpoints'] {
+    return this.init.endpoints;
+  }
+
+  private nextId(): string {
+    return `s${this.steps.length}`;
+  }
+
+  private push<T extends TraceStep>(step: StepInput<T>): T {
+    const full = { id: this.nextId(), phase: this.phase, states: { ...this.states }, ...step } as unknown as T;
+    this.steps.push(full);
+    return full;
+  }
+
+  addSegment(segment: Segment): number {
+    this.segments.push(segment);
+    return this.segments.length - 1;
+  }
+
+  /** A TCP control segment (SYN, SYN-ACK, ACK, FIN, RST): an arrow with no payload. */
+  tcp(from: Party, to: Party, at: number, arrivesAt: number | null, name: string, explain: string, wire?: Omit<Segment, 'from' | 'to' | 'at' | 'arrivesAt' | 'hex' | 'direction'> & { direction: Segment['direction'] }): MessageStep {
+    const segment = wire ? this.addSegment({ from, to, at, arrivesAt, hex: '', ...wire }) : undefined;
+    return this.push<MessageStep>({
+      ...(segment !== undefined ? { segment } : {}),
+      kind: 'message',
+      at,
+      from,
+      to,
+      arrivesAt,
+      layer: 'tcp',
+      name,
+      label: name,
+      protection: 'plaintext',
+      content: { hex: '', fields: [] },
+      explain,
+    });
+  }
+
+  /** One unit (an SMTP line, a TLS record) becomes one step per message it carries. */
+  unit(args: {
+    from: Party;
+    to: Party;
+    at: number;
+    arrivesAt: number | null;
+    unit: WireUnit;
+    segment?: number;
+    tampered?: string;
+  }): MessageStep[] {
+    const { unit } = args;
+    const recordHex = toHex(unit.bytes);
+    const messages = unit.messages.length
+      ? unit.messages
+      : [{ layer: 'tls' as const, name: unit.note ?? 'data', label: unit.note ?? 'data', explain: 'tls/record', bytes: unit.bytes, fields: unit.fields }];
+    const out: MessageStep[] = [];
+    for (const m of messages) {
+      const contentHex = toHex(m.bytes);
+      const step = this.push<MessageStep>({
+        kind: 'message',
+        at: args.at,
+        from: args.from,
+        to: args.to,
+        arrivesAt: args.arrivesAt,
+        layer: m.layer,
+        name: m.name,
+        label: m.label,
+        protection: unit.protection,
+        content: { hex: contentHex, fields: m.fields },
+        ...(recordHex !== contentHex
+          ? { record: { hex: recordHex, fields: unit.fields, ...(unit.key ? { key: unit.key } : {}), ...(out.length ? { sharedWith: out[0].id } : {}) } }
+          : {}),
+        ...(args.segment !== undefined ? { segment: args.segment } : {}),
+        ...(m.alert ? { alert: m.alert } : {}),
+        ...(m.reply ? { reply: m.reply } : {}),
+        ...(m.notes ? { notes: m.notes } : {}),
+        ...(args.tampered ? { tampered: args.tampered } : {}),
+        explain: m.explain,
+      });
+      out.push(step);
+    }
+    return out;
+  }
+
+  /** Engine events that become steps or trace data. */
+  events(party: Party, at: number, events: readonly EngineEvent[]): void {
+    for (const e of events) {
+      switch (e.type) {
+        case 'state':
+          this.states[party] = e.state;
+          break;
+        case 'calc':
+          this.push<CalcStep>({ kind: 'calc', at, party, name: e.name, title: e.title, values: e.values, ...(e.checks ? { checks: e.checks } : {}), explain: e.explain });
+          break;
+        case 'check':
+          this.push<CalcStep>({ kind: 'calc', at, party, name: 'check', title: e.check.id, values: [], checks: [e.check], explain: `check/${e.check.id}` });
+          break;
+        case 'secret': {
+          const line = { label: e.name, clientRandom: toHex(e.clientRandom), secret: toHex(e.value) };
+          if (!this.keylog.some((k) => k.label === line.label && k.clientRandom === line.clientRandom)) this.keylog.push(line);
+          break;
+        }
+        case 'starttls':
+          this.note(party, at, 'starttls', party === 'client' ? 'client starts TLS' : 'server starts TLS', 'smtp/starttls-switch');
+          break;
+        case 'discarded':
+          this.note(party, at, 'discarded', `discarded ${e.bytes.length} pipelined byte(s) after STARTTLS`, 'smtp/starttls-discard');
+          break;
+        case 'tls-established':
+          this.note(party, at, 'tls-established', `TLS established: ${e.version} ${e.suite}${e.group ? ' ' + e.group : ''}`, 'tls/established');
+          break;
+        case 'delivered':
+          this.note(party, at, 'delivered', `message accepted${e.queueId ? ' as ' + e.queueId : ''}${e.encrypted ? ' (over TLS)' : ' (in plaintext)'}`, e.encrypted ? 'smtp/delivered' : 'smtp/delivered-plaintext');
+          break;
+        case 'note':
+          this.note(party, at, e.name, e.text, e.explain ?? `note/${e.name}`);
+          break;
+        case 'timer':
+        case 'timer-cancel':
+        case 'app-data':
+        case 'received':
+          break;
+      }
+    }
+  }
+
+  note(party: Party | undefined, at: number, name: string, label: string, explain: string): void {
+    this.push<NoteStep>({ kind: 'note', at, ...(party ? { party } : {}), name, label, explain });
+  }
+
+  wait(party: Party, at: number, until: number, reason: 'timeout' | 'retry' | 'latency', label: string, explain: string, timer?: string): void {
+    this.push<WaitStep>({ kind: 'wait', at, party, until, reason, label, explain, ...(timer ? { timer } : {}) });
+  }
+
+  failure(party: Party, at: number, failure: Failure, opts: { encrypted?: boolean; fault?: string } = {}): void {
+    const alert: (AlertInfo & { direction: 'sent' | 'received'; encrypted: boolean }) | undefined = failure.alertSent
+      ? { ...failure.alertSent, direction: 'sent', encrypted: Boolean(opts.encrypted) }
+      : failure.alertReceived
+        ? { ...failure.alertReceived, direction: 'received', encrypted: Boolean(opts.encrypted) }
+        : undefined;
+    this.push<FailureStep>({
+      kind: 'failure',
+      at,
+      party,
+      check: failure.check,
+      message: failure.message,
+      compared: failure.compared ?? [],
+      ...(alert ? { alert } : {}),
+      ...(failure.reply ? { reply: failure.reply } : {}),
+      ...(opts.fault ? { fault: opts.fault } : {}),
+      explain: `check/${failure.check}`,
+    });
+  }
+
+  finish(outcome: Outcome): Trace {
+    return {
+      format: TRACE_FORMAT,
+      version: TRACE_VERSION,
+      meta: this.init.meta,
+      endpoints: this.init.endpoints,
+      lanes: this.init.lanes,
+      steps: this.steps,
+      segments: this.segments,
+      keylog: this.keylog,
+      outcome,
+    };
+  }
+}
+
+/** The one-line outcome the command line prints last. */
+export function outcomeLine(outcome: Outcome): string {
+  return outcome.status === 'ok' ? `outcome: ok${outcome.summary ? ` (${outcome.summary})` : ''}` : `outcome: failed: ${outcome.summary}`;
+}
+
+export type { Endpoint };
