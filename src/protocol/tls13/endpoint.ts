@@ -202,6 +202,20 @@ export abstract class Tls13Endpoint implements TlsEngine {
     });
   }
 
+  /**
+   * §4.6.3: send a KeyUpdate and move to the next application traffic secret; with
+   * `requestPeerUpdate` the peer is asked to update its own sending keys too.
+   */
+  updateKeys(requestPeerUpdate = false): Promise<EngineOutput> {
+    return this.call(async () => {
+      if (this.state !== 'CONNECTED') throw new UsageError(`tls: KeyUpdate cannot be sent in ${this.state}`);
+      const requestUpdate = requestPeerUpdate ? KeyUpdateRequest.update_requested : KeyUpdateRequest.update_not_requested;
+      this.queueHandshake(encodeKeyUpdate({ requestUpdate }));
+      await this.flush();
+      await this.updateTrafficSecret('write');
+    });
+  }
+
   close(): Promise<EngineOutput> {
     return this.call(async () => {
       await this.sendCloseNotify();
