@@ -46,7 +46,9 @@ describe('tls13-client machine (RFC 8446 Appendix A.1)', () => {
         if (next.context.error === null) legal.push(`${String(path.state.value)} -> ${String(next.value)}`);
         else {
           expect(next.value).toBe('failed');
-          expect(next.context.error).toBe(`tls13-client: ${String(path.state.value)} -> ${event.state} is not a transition of RFC 8446 Appendix A`);
+          expect(next.context.error).toBe(
+            `tls13-client: ${String(path.state.value)} -> ${event.state} is not a transition of RFC 8446 Appendix A`,
+          );
         }
       }
     }
@@ -54,8 +56,14 @@ describe('tls13-client machine (RFC 8446 Appendix A.1)', () => {
   });
 
   it('has three simple ways from START to CONNECTED: certificate, certificate after CertificateRequest, PSK', () => {
-    const paths = getSimplePaths(tls13ClientMachine, { events: EVENTS, ...byValue, toState: (s) => s.matches('CONNECTED') });
-    const routes = paths.map((p) => ['START', ...p.steps.slice(1).map((s) => String(s.state.value))].join(' > ')).sort();
+    const paths = getSimplePaths(tls13ClientMachine, {
+      events: EVENTS,
+      ...byValue,
+      toState: (s) => s.matches('CONNECTED'),
+    });
+    const routes = paths
+      .map((p) => ['START', ...p.steps.slice(1).map((s) => String(s.state.value))].join(' > '))
+      .sort();
     expect(routes).toEqual([
       'START > WAIT_SH > WAIT_EE > WAIT_CERT_CR > WAIT_CERT > WAIT_CV > WAIT_FINISHED > CONNECTED',
       'START > WAIT_SH > WAIT_EE > WAIT_CERT_CR > WAIT_CV > WAIT_FINISHED > CONNECTED',
@@ -66,7 +74,8 @@ describe('tls13-client machine (RFC 8446 Appendix A.1)', () => {
   it('accepts the state sequence of real engine runs: plain, HelloRetryRequest, and client authentication', async () => {
     const provider = createWebCryptoProvider({ entropy: freshEntropy() });
     const cert = testCertificate('ecdsa-p256');
-    const server = (extra = {}) => new Tls13Server({ provider, certificateChain: [cert.der], signingKey: cert.signingKey, ...extra });
+    const server = (extra = {}) =>
+      new Tls13Server({ provider, certificateChain: [cert.der], signingKey: cert.signingKey, ...extra });
     const client = (extra = {}) => new Tls13Client({ provider, verifyServerCertificate: trustingVerifier, ...extra });
     const runs = [
       await runPair(client(), server()),

@@ -40,11 +40,25 @@
  */
 import { tls13MirrorSetup } from './tls13-mirror.ts';
 
-const to = (state: string) => ({ guard: { type: 'isState' as const, params: { state } }, target: state, actions: 'accept' as const });
+const to = (state: string) => ({
+  guard: { type: 'isState' as const, params: { state } },
+  target: state,
+  actions: 'accept' as const,
+});
 const fail = { guard: 'isFailed' as const, target: 'failed', actions: 'accept' as const };
 const illegal = { target: 'failed', actions: 'rejectIllegalTransition' as const };
 
-export const TLS13_CLIENT_STATES = ['START', 'WAIT_SH', 'WAIT_EE', 'WAIT_CERT_CR', 'WAIT_CERT', 'WAIT_CV', 'WAIT_FINISHED', 'CONNECTED', 'failed'] as const;
+export const TLS13_CLIENT_STATES = [
+  'START',
+  'WAIT_SH',
+  'WAIT_EE',
+  'WAIT_CERT_CR',
+  'WAIT_CERT',
+  'WAIT_CV',
+  'WAIT_FINISHED',
+  'CONNECTED',
+  'failed',
+] as const;
 
 export const tls13ClientMachine = tls13MirrorSetup.createMachine({
   id: 'tls13-client',
@@ -53,8 +67,14 @@ export const tls13ClientMachine = tls13MirrorSetup.createMachine({
   states: {
     START: { tags: ['handshake'], on: { 'engine.state': [to('WAIT_SH'), fail, illegal] } },
     WAIT_SH: { tags: ['handshake'], on: { 'engine.state': [to('START'), to('WAIT_EE'), fail, illegal] } },
-    WAIT_EE: { tags: ['handshake', 'encrypted'], on: { 'engine.state': [to('WAIT_CERT_CR'), to('WAIT_FINISHED'), fail, illegal] } },
-    WAIT_CERT_CR: { tags: ['handshake', 'encrypted'], on: { 'engine.state': [to('WAIT_CERT'), to('WAIT_CV'), fail, illegal] } },
+    WAIT_EE: {
+      tags: ['handshake', 'encrypted'],
+      on: { 'engine.state': [to('WAIT_CERT_CR'), to('WAIT_FINISHED'), fail, illegal] },
+    },
+    WAIT_CERT_CR: {
+      tags: ['handshake', 'encrypted'],
+      on: { 'engine.state': [to('WAIT_CERT'), to('WAIT_CV'), fail, illegal] },
+    },
     WAIT_CERT: { tags: ['handshake', 'encrypted'], on: { 'engine.state': [to('WAIT_CV'), fail, illegal] } },
     WAIT_CV: { tags: ['handshake', 'encrypted'], on: { 'engine.state': [to('WAIT_FINISHED'), fail, illegal] } },
     WAIT_FINISHED: { tags: ['handshake', 'encrypted'], on: { 'engine.state': [to('CONNECTED'), fail, illegal] } },

@@ -11,7 +11,10 @@ import { trustingVerifier } from '../../test/support/trusting-verifier.ts';
 import { mirrorEventFor, type Tls13MirrorEvent } from './tls13-mirror.ts';
 import { TLS13_SERVER_STATES, tls13ServerMachine } from './tls13-server.machine.ts';
 
-const EVENTS: Tls13MirrorEvent[] = [...TLS13_SERVER_STATES, 'WAIT_EOED', 'BOGUS'].map((state) => ({ type: 'engine.state', state }));
+const EVENTS: Tls13MirrorEvent[] = [...TLS13_SERVER_STATES, 'WAIT_EOED', 'BOGUS'].map((state) => ({
+  type: 'engine.state',
+  state,
+}));
 const byValue = { serializeState: (s: { value: unknown }) => JSON.stringify(s.value) };
 
 /** RFC 8446 Appendix A.2 without 0-RTT (no WAIT_EOED), edge by edge, plus "any state may fail". */
@@ -45,7 +48,9 @@ describe('tls13-server machine (RFC 8446 Appendix A.2)', () => {
         if (next.context.error === null) legal.push(`${String(path.state.value)} -> ${String(next.value)}`);
         else {
           expect(next.value).toBe('failed');
-          expect(next.context.error).toBe(`tls13-server: ${String(path.state.value)} -> ${event.state} is not a transition of RFC 8446 Appendix A`);
+          expect(next.context.error).toBe(
+            `tls13-server: ${String(path.state.value)} -> ${event.state} is not a transition of RFC 8446 Appendix A`,
+          );
         }
       }
     }
@@ -53,8 +58,14 @@ describe('tls13-server machine (RFC 8446 Appendix A.2)', () => {
   });
 
   it('has three simple ways from START to CONNECTED: no client auth, an empty client Certificate, a verified one', () => {
-    const paths = getSimplePaths(tls13ServerMachine, { events: EVENTS, ...byValue, toState: (s) => s.matches('CONNECTED') });
-    const routes = paths.map((p) => ['START', ...p.steps.slice(1).map((s) => String(s.state.value))].join(' > ')).sort();
+    const paths = getSimplePaths(tls13ServerMachine, {
+      events: EVENTS,
+      ...byValue,
+      toState: (s) => s.matches('CONNECTED'),
+    });
+    const routes = paths
+      .map((p) => ['START', ...p.steps.slice(1).map((s) => String(s.state.value))].join(' > '))
+      .sort();
     expect(routes).toEqual([
       'START > RECVD_CH > NEGOTIATED > WAIT_FLIGHT2 > WAIT_CERT > WAIT_CV > WAIT_FINISHED > CONNECTED',
       'START > RECVD_CH > NEGOTIATED > WAIT_FLIGHT2 > WAIT_CERT > WAIT_FINISHED > CONNECTED',
@@ -65,13 +76,17 @@ describe('tls13-server machine (RFC 8446 Appendix A.2)', () => {
   it('accepts the state sequence of real engine runs: plain, HelloRetryRequest, client authentication, a failure', async () => {
     const provider = createWebCryptoProvider({ entropy: freshEntropy() });
     const cert = testCertificate('ecdsa-p256');
-    const server = (extra = {}) => new Tls13Server({ provider, certificateChain: [cert.der], signingKey: cert.signingKey, ...extra });
+    const server = (extra = {}) =>
+      new Tls13Server({ provider, certificateChain: [cert.der], signingKey: cert.signingKey, ...extra });
     const client = (extra = {}) => new Tls13Client({ provider, verifyServerCertificate: trustingVerifier, ...extra });
     const runs = [
       await runPair(client(), server()),
       await runPair(client({ keyShares: ['x25519'] }), server({ groups: ['secp256r1'] })),
       await runPair(client(), server({ clientAuthentication: { verifyClientCertificate: trustingVerifier } })),
-      await runPair(client({ cipherSuites: ['TLS_AES_256_GCM_SHA384'] }), server({ cipherSuites: ['TLS_AES_128_GCM_SHA256'] })),
+      await runPair(
+        client({ cipherSuites: ['TLS_AES_256_GCM_SHA384'] }),
+        server({ cipherSuites: ['TLS_AES_128_GCM_SHA256'] }),
+      ),
     ];
     const histories = [];
     for (const log of runs) {
@@ -95,6 +110,8 @@ describe('tls13-server machine (RFC 8446 Appendix A.2)', () => {
     const actor = createActor(tls13ServerMachine).start();
     actor.send({ type: 'engine.state', state: 'NEGOTIATED' });
     expect(actor.getSnapshot().matches('failed')).toBe(true);
-    expect(actor.getSnapshot().context.error).toBe('tls13-server: START -> NEGOTIATED is not a transition of RFC 8446 Appendix A');
+    expect(actor.getSnapshot().context.error).toBe(
+      'tls13-server: START -> NEGOTIATED is not a transition of RFC 8446 Appendix A',
+    );
   });
 });

@@ -38,11 +38,25 @@
  */
 import { tls13MirrorSetup } from './tls13-mirror.ts';
 
-const to = (state: string) => ({ guard: { type: 'isState' as const, params: { state } }, target: state, actions: 'accept' as const });
+const to = (state: string) => ({
+  guard: { type: 'isState' as const, params: { state } },
+  target: state,
+  actions: 'accept' as const,
+});
 const fail = { guard: 'isFailed' as const, target: 'failed', actions: 'accept' as const };
 const illegal = { target: 'failed', actions: 'rejectIllegalTransition' as const };
 
-export const TLS13_SERVER_STATES = ['START', 'RECVD_CH', 'NEGOTIATED', 'WAIT_FLIGHT2', 'WAIT_CERT', 'WAIT_CV', 'WAIT_FINISHED', 'CONNECTED', 'failed'] as const;
+export const TLS13_SERVER_STATES = [
+  'START',
+  'RECVD_CH',
+  'NEGOTIATED',
+  'WAIT_FLIGHT2',
+  'WAIT_CERT',
+  'WAIT_CV',
+  'WAIT_FINISHED',
+  'CONNECTED',
+  'failed',
+] as const;
 
 export const tls13ServerMachine = tls13MirrorSetup.createMachine({
   id: 'tls13-server',
@@ -52,8 +66,14 @@ export const tls13ServerMachine = tls13MirrorSetup.createMachine({
     START: { tags: ['handshake'], on: { 'engine.state': [to('RECVD_CH'), fail, illegal] } },
     RECVD_CH: { tags: ['handshake'], on: { 'engine.state': [to('START'), to('NEGOTIATED'), fail, illegal] } },
     NEGOTIATED: { tags: ['handshake'], on: { 'engine.state': [to('WAIT_FLIGHT2'), fail, illegal] } },
-    WAIT_FLIGHT2: { tags: ['handshake', 'encrypted'], on: { 'engine.state': [to('WAIT_FINISHED'), to('WAIT_CERT'), fail, illegal] } },
-    WAIT_CERT: { tags: ['handshake', 'encrypted'], on: { 'engine.state': [to('WAIT_FINISHED'), to('WAIT_CV'), fail, illegal] } },
+    WAIT_FLIGHT2: {
+      tags: ['handshake', 'encrypted'],
+      on: { 'engine.state': [to('WAIT_FINISHED'), to('WAIT_CERT'), fail, illegal] },
+    },
+    WAIT_CERT: {
+      tags: ['handshake', 'encrypted'],
+      on: { 'engine.state': [to('WAIT_FINISHED'), to('WAIT_CV'), fail, illegal] },
+    },
     WAIT_CV: { tags: ['handshake', 'encrypted'], on: { 'engine.state': [to('WAIT_FINISHED'), fail, illegal] } },
     WAIT_FINISHED: { tags: ['handshake', 'encrypted'], on: { 'engine.state': [to('CONNECTED'), fail, illegal] } },
     CONNECTED: { tags: ['established', 'encrypted'], on: { 'engine.state': [fail, illegal] } },

@@ -63,7 +63,9 @@ describe('real ClientHellos decode completely', () => {
   });
 
   it('Chromium', async () => {
-    const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+    const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) =>
+      existsSync(p),
+    );
     expect(chromium, 'a Chromium binary to capture a browser ClientHello from').toBeDefined();
     const { port, record } = await captureFirstRecord();
     const profile = mkdtempSync(join(tmpdir(), 'hl-chromium-'));

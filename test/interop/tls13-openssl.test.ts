@@ -32,7 +32,16 @@ function established(run: EngineSocket) {
 
 async function startSServer(args: string[]): Promise<number> {
   const port = await freePort();
-  const program: Program = startProgram('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-naccept', '1', '-tls1_3', '-rev', ...args]);
+  const program: Program = startProgram('openssl', [
+    's_server',
+    '-accept',
+    `127.0.0.1:${port}`,
+    '-naccept',
+    '1',
+    '-tls1_3',
+    '-rev',
+    ...args,
+  ]);
   cleanups.push(() => program.stop());
   await program.waitFor(/ACCEPT/);
   return port;
@@ -52,8 +61,22 @@ describe('the client engine against openssl s_server -tls1_3', () => {
       for (const group of groups) {
         it(`${kind} certificate, ${suite}, ${group}: handshake and application data both ways`, async () => {
           const cert = testCertificate(kind);
-          const port = await startSServer(['-cert', cert.certPemPath, '-key', cert.keyPemPath, '-ciphersuites', suite, '-groups', OPENSSL_GROUP[group]]);
-          const client = new Tls13Client({ provider, verifyServerCertificate: trustingVerifier, serverName: 'localhost', keyShares: [group] });
+          const port = await startSServer([
+            '-cert',
+            cert.certPemPath,
+            '-key',
+            cert.keyPemPath,
+            '-ciphersuites',
+            suite,
+            '-groups',
+            OPENSSL_GROUP[group],
+          ]);
+          const client = new Tls13Client({
+            provider,
+            verifyServerCertificate: trustingVerifier,
+            serverName: 'localhost',
+            keyShares: [group],
+          });
           const run = runEngineOnSocket(client, dial(port), { timeoutMs: 10_000 });
           expect(await established(run)).toEqual({ type: 'tls-established', version: 'TLS 1.3', suite, group });
           await run.send((e) => e.sendApplicationData(utf8Encode('hello openssl\n'), []));
@@ -69,7 +92,13 @@ describe('the client engine against openssl s_server -tls1_3', () => {
   it('answers a HelloRetryRequest from a P-256-only server after offering only an x25519 share', async () => {
     const cert = testCertificate('ecdsa-p256');
     const port = await startSServer(['-cert', cert.certPemPath, '-key', cert.keyPemPath, '-groups', 'P-256']);
-    const client = new Tls13Client({ provider, verifyServerCertificate: trustingVerifier, serverName: 'localhost', groups: ['x25519', 'secp256r1'], keyShares: ['x25519'] });
+    const client = new Tls13Client({
+      provider,
+      verifyServerCertificate: trustingVerifier,
+      serverName: 'localhost',
+      groups: ['x25519', 'secp256r1'],
+      keyShares: ['x25519'],
+    });
     const run = runEngineOnSocket(client, dial(port), { timeoutMs: 10_000 });
     expect(await established(run)).toMatchObject({ group: 'secp256r1' });
     const states = run.events.flatMap((e) => (e.type === 'state' ? [e.state] : []));
@@ -85,7 +114,12 @@ describe('openssl s_client -tls1_3 against the server engine', () => {
     const cert = testCertificate(kind);
     const runs: EngineSocket[] = [];
     const listener: Server = createServer((socket) => {
-      const engine = new Tls13Server({ provider, certificateChain: [cert.der], signingKey: cert.signingKey, ...config });
+      const engine = new Tls13Server({
+        provider,
+        certificateChain: [cert.der],
+        signingKey: cert.signingKey,
+        ...config,
+      });
       const run = runEngineOnSocket(engine, socket, { timeoutMs: 10_000 });
       runs.push(run);
       // Answer the first line with a line of our own.
@@ -101,16 +135,45 @@ describe('openssl s_client -tls1_3 against the server engine', () => {
   }
 
   async function sClient(port: number, args: string[]): Promise<Program> {
-    const program = startProgram('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_3', '-servername', 'localhost', '-quiet', ...args]);
+    const program = startProgram('openssl', [
+      's_client',
+      '-connect',
+      `127.0.0.1:${port}`,
+      '-tls1_3',
+      '-servername',
+      'localhost',
+      '-quiet',
+      ...args,
+    ]);
     cleanups.push(() => program.stop());
     return program;
   }
 
   const cases: [string, 'ecdsa-p256' | 'rsa', string[], { suite: CipherSuiteName; group: GroupName }][] = [
-    ['ECDSA, TLS_AES_128_GCM_SHA256, X25519', 'ecdsa-p256', ['-ciphersuites', 'TLS_AES_128_GCM_SHA256', '-groups', 'X25519'], { suite: 'TLS_AES_128_GCM_SHA256', group: 'x25519' }],
-    ['ECDSA, TLS_AES_256_GCM_SHA384, P-256', 'ecdsa-p256', ['-ciphersuites', 'TLS_AES_256_GCM_SHA384', '-groups', 'P-256'], { suite: 'TLS_AES_256_GCM_SHA384', group: 'secp256r1' }],
-    ['RSA, TLS_AES_256_GCM_SHA384, X25519', 'rsa', ['-ciphersuites', 'TLS_AES_256_GCM_SHA384', '-groups', 'X25519'], { suite: 'TLS_AES_256_GCM_SHA384', group: 'x25519' }],
-    ['RSA, TLS_AES_128_GCM_SHA256, P-256', 'rsa', ['-ciphersuites', 'TLS_AES_128_GCM_SHA256', '-groups', 'P-256'], { suite: 'TLS_AES_128_GCM_SHA256', group: 'secp256r1' }],
+    [
+      'ECDSA, TLS_AES_128_GCM_SHA256, X25519',
+      'ecdsa-p256',
+      ['-ciphersuites', 'TLS_AES_128_GCM_SHA256', '-groups', 'X25519'],
+      { suite: 'TLS_AES_128_GCM_SHA256', group: 'x25519' },
+    ],
+    [
+      'ECDSA, TLS_AES_256_GCM_SHA384, P-256',
+      'ecdsa-p256',
+      ['-ciphersuites', 'TLS_AES_256_GCM_SHA384', '-groups', 'P-256'],
+      { suite: 'TLS_AES_256_GCM_SHA384', group: 'secp256r1' },
+    ],
+    [
+      'RSA, TLS_AES_256_GCM_SHA384, X25519',
+      'rsa',
+      ['-ciphersuites', 'TLS_AES_256_GCM_SHA384', '-groups', 'X25519'],
+      { suite: 'TLS_AES_256_GCM_SHA384', group: 'x25519' },
+    ],
+    [
+      'RSA, TLS_AES_128_GCM_SHA256, P-256',
+      'rsa',
+      ['-ciphersuites', 'TLS_AES_128_GCM_SHA256', '-groups', 'P-256'],
+      { suite: 'TLS_AES_128_GCM_SHA256', group: 'secp256r1' },
+    ],
   ];
   for (const [name, kind, args, expected] of cases) {
     it(`${name}: handshake and application data both ways`, async () => {

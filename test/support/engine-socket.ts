@@ -27,14 +27,20 @@ export function runEngineOnSocket(engine: TlsEngine, socket: Socket, options: { 
   let failure: Failure | undefined;
   let ended: SocketRunEnd | null = null;
   let chain: Promise<void> = Promise.resolve();
-  const waiters: { predicate: (e: EngineEvent) => boolean; resolve: (e: EngineEvent) => void; reject: (e: Error) => void; what: string }[] = [];
+  const waiters: {
+    predicate: (e: EngineEvent) => boolean;
+    resolve: (e: EngineEvent) => void;
+    reject: (e: Error) => void;
+    what: string;
+  }[] = [];
   let finish!: (end: SocketRunEnd) => void;
   const done = new Promise<SocketRunEnd>((resolve) => {
     finish = (end) => {
       if (ended) return;
       ended = end;
       clearTimeout(timer);
-      for (const w of waiters.splice(0)) w.reject(new Error(`the run ended (${end}${failure ? `: ${failure.message}` : ''}) before ${w.what}`));
+      for (const w of waiters.splice(0))
+        w.reject(new Error(`the run ended (${end}${failure ? `: ${failure.message}` : ''}) before ${w.what}`));
       if (!socket.destroyed) socket.end(() => socket.destroy());
       resolve(end);
     };
@@ -82,7 +88,8 @@ export function runEngineOnSocket(engine: TlsEngine, socket: Socket, options: { 
     get failure() {
       return failure;
     },
-    appData: () => events.flatMap((e) => (e.type === 'app-data' ? [Buffer.from(e.data).toString('latin1')] : [])).join(''),
+    appData: () =>
+      events.flatMap((e) => (e.type === 'app-data' ? [Buffer.from(e.data).toString('latin1')] : [])).join(''),
     waitFor(predicate, what) {
       const past = events.find(predicate);
       if (past) return Promise.resolve(past);

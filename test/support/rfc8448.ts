@@ -39,7 +39,10 @@ export function loadRfc8448Section3(): Rfc8448Step[] {
   // Drop page footers/headers and the form feeds between pages.
   const lines = text
     .split('\n')
-    .filter((l) => !/^Thomson\s+Informational\s+\[Page \d+\]$/.test(l.trim()) && !/^RFC 8448\s+TLS 1\.3 Traces/.test(l.trim()))
+    .filter(
+      (l) =>
+        !/^Thomson\s+Informational\s+\[Page \d+\]$/.test(l.trim()) && !/^RFC 8448\s+TLS 1\.3 Traces/.test(l.trim()),
+    )
     .map((l) => l.replace(/\f/g, ''));
 
   const steps: Rfc8448Step[] = [];
@@ -77,7 +80,11 @@ export function loadRfc8448Section3(): Rfc8448Step[] {
     if (valueStart) {
       finishValue();
       const body = valueStart[3].trim();
-      value = { name: valueStart[1], octets: Number(valueStart[2]), hex: body === '(empty)' ? '' : body.replace(/\s+/g, '') };
+      value = {
+        name: valueStart[1],
+        octets: Number(valueStart[2]),
+        hex: body === '(empty)' ? '' : body.replace(/\s+/g, ''),
+      };
       continue;
     }
     if (value && /^\s+([0-9a-f]{2}\s*)+$/.test(line)) {
@@ -105,5 +112,7 @@ export function rfcSteps(steps: Rfc8448Step[], side: 'client' | 'server', op: st
 }
 
 export function rfcKeylog(): string[] {
-  return readFileSync(resolve(VECTORS_DIR, 'rfc8448-section3.keylog'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+  return readFileSync(resolve(VECTORS_DIR, 'rfc8448-section3.keylog'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
 }

@@ -30,7 +30,8 @@ function workDir(): string {
   return dir;
 }
 
-const openssl = (args: string[]): Buffer => execFileSync('openssl', args, { timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
+const openssl = (args: string[]): Buffer =>
+  execFileSync('openssl', args, { timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
 
 export function testCertificate(kind: SigningKey['kind'], name = 'localhost'): TestCertificate {
   const id = `${kind}/${name}`;
@@ -38,15 +39,34 @@ export function testCertificate(kind: SigningKey['kind'], name = 'localhost'): T
   if (hit) return hit;
   const d = workDir();
   const base = join(d, `${kind}-${name}`);
-  const keyArgs = kind === 'ecdsa-p256' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-newkey', 'rsa:2048'];
+  const keyArgs =
+    kind === 'ecdsa-p256' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-newkey', 'rsa:2048'];
   openssl([
-    'req', '-x509', ...keyArgs, '-nodes', '-keyout', `${base}.key.pem`, '-out', `${base}.cert.pem`,
-    '-days', '30', '-subj', `/CN=${name}`, '-addext', `subjectAltName=DNS:${name}`,
+    'req',
+    '-x509',
+    ...keyArgs,
+    '-nodes',
+    '-keyout',
+    `${base}.key.pem`,
+    '-out',
+    `${base}.cert.pem`,
+    '-days',
+    '30',
+    '-subj',
+    `/CN=${name}`,
+    '-addext',
+    `subjectAltName=DNS:${name}`,
   ]);
   const der = new Uint8Array(openssl(['x509', '-in', `${base}.cert.pem`, '-outform', 'DER']));
   const pkcs8 = new Uint8Array(openssl(['pkcs8', '-topk8', '-nocrypt', '-in', `${base}.key.pem`, '-outform', 'DER']));
   const spki = new Uint8Array(openssl(['pkey', '-in', `${base}.key.pem`, '-pubout', '-outform', 'DER']));
-  const cert: TestCertificate = { kind, der, signingKey: { kind, pkcs8, spki }, certPemPath: `${base}.cert.pem`, keyPemPath: `${base}.key.pem` };
+  const cert: TestCertificate = {
+    kind,
+    der,
+    signingKey: { kind, pkcs8, spki },
+    certPemPath: `${base}.cert.pem`,
+    keyPemPath: `${base}.key.pem`,
+  };
   cache.set(id, cert);
   return cert;
 }

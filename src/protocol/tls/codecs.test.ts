@@ -14,7 +14,13 @@ import * as ext from './extensions/index.ts';
 import { HandshakeReassembler } from './handshake.ts';
 import { decodeClientHello, encodeClientHello, type ClientHello } from './messages/client-hello.ts';
 import { decodeFinished, encodeFinished } from './messages/finished.ts';
-import { decodeServerHello, downgradeSentinel, encodeServerHello, isHelloRetryRequest, type ServerHello } from './messages/server-hello.ts';
+import {
+  decodeServerHello,
+  downgradeSentinel,
+  encodeServerHello,
+  isHelloRetryRequest,
+  type ServerHello,
+} from './messages/server-hello.ts';
 import { decodeRecord, encodeRecord, RecordOverflowError, RecordReassembler } from './record.ts';
 
 const rfc = loadRfc8448Section3();
@@ -49,7 +55,10 @@ const mutated = (valid: Uint8Array) =>
 const u16 = fc.integer({ min: 0, max: 0xffff });
 const bytes = (min: number, max: number) => fc.uint8Array({ minLength: min, maxLength: max });
 /** Extension types no decoder knows, so any body round-trips. */
-const unknownExtension = fc.record({ extensionType: fc.integer({ min: 0x1000, max: 0x3fff }), extensionData: bytes(0, 40) });
+const unknownExtension = fc.record({
+  extensionType: fc.integer({ min: 0x1000, max: 0x3fff }),
+  extensionData: bytes(0, 40),
+});
 
 describe('ClientHello (RFC 8446 §4.1.2)', () => {
   it('decodes the RFC 8448 ClientHello and encodes it back byte for byte', () => {
@@ -137,7 +146,9 @@ describe('ServerHello and HelloRetryRequest (RFC 8446 §4.1.3, §4.1.4)', () => 
       legacySessionIdEcho: new Uint8Array(0),
       cipherSuite: 0x1301,
       legacyCompressionMethod: 0,
-      extensions: [{ extensionType: ExtensionType.key_share, extensionData: ext.encodeKeyShareHelloRetryRequest(0x0017) }],
+      extensions: [
+        { extensionType: ExtensionType.key_share, extensionData: ext.encodeKeyShareHelloRetryRequest(0x0017) },
+      ],
     };
     const { message, fields } = decodeServerHello(encodeServerHello(hrr));
     expect(isHelloRetryRequest(message)).toBe(true);
@@ -161,9 +172,11 @@ describe('ServerHello and HelloRetryRequest (RFC 8446 §4.1.3, §4.1.4)', () => 
       legacyCompressionMethod: fc.integer({ min: 0, max: 255 }),
       extensions: fc.array(unknownExtension, { maxLength: 6 }),
     });
-    fc.assert(fc.property(hello, (sh) => {
-      expect(decodeServerHello(encodeServerHello(sh)).message).toEqual(sh);
-    }));
+    fc.assert(
+      fc.property(hello, (sh) => {
+        expect(decodeServerHello(encodeServerHello(sh)).message).toEqual(sh);
+      }),
+    );
     fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), decodesOrDecodeError(decodeServerHello)));
     fc.assert(fc.property(mutated(SH), decodesOrDecodeError(decodeServerHello)), { numRuns: 2000 });
   });
@@ -171,55 +184,83 @@ describe('ServerHello and HelloRetryRequest (RFC 8446 §4.1.3, §4.1.4)', () => 
 
 describe('Finished (RFC 8446 §4.4.4)', () => {
   it('round-trips and survives arbitrary bytes', () => {
-    fc.assert(fc.property(bytes(0, 64), (verifyData) => {
-      expect(decodeFinished(encodeFinished({ verifyData })).message.verifyData).toEqual(verifyData);
-    }));
+    fc.assert(
+      fc.property(bytes(0, 64), (verifyData) => {
+        expect(decodeFinished(encodeFinished({ verifyData })).message.verifyData).toEqual(verifyData);
+      }),
+    );
     fc.assert(fc.property(fc.uint8Array({ maxLength: 80 }), decodesOrDecodeError(decodeFinished)));
   });
 });
 
 describe('extensions (RFC 8446 §4.2)', () => {
   it('each codec round-trips', () => {
-    fc.assert(fc.property(fc.stringMatching(/^[a-z0-9.-]{1,60}$/), (name) => {
-      expect(ext.decodeServerName(ext.encodeServerName(name))).toEqual([name]);
-    }));
-    fc.assert(fc.property(fc.array(u16, { minLength: 1, maxLength: 30 }), (g) => {
-      expect(ext.decodeSupportedGroups(ext.encodeSupportedGroups(g))).toEqual(g);
-    }));
-    fc.assert(fc.property(fc.array(u16, { minLength: 1, maxLength: 30 }), (s) => {
-      expect(ext.decodeSignatureAlgorithms(ext.encodeSignatureAlgorithms(s))).toEqual(s);
-    }));
-    fc.assert(fc.property(fc.array(u16, { minLength: 1, maxLength: 127 }), (v) => {
-      expect(ext.decodeSupportedVersionsClientHello(ext.encodeSupportedVersionsClientHello(v))).toEqual(v);
-    }));
-    fc.assert(fc.property(u16, (v) => {
-      expect(ext.decodeSupportedVersionsServerHello(ext.encodeSupportedVersionsServerHello(v))).toBe(v);
-    }));
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z0-9.-]{1,60}$/), (name) => {
+        expect(ext.decodeServerName(ext.encodeServerName(name))).toEqual([name]);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(u16, { minLength: 1, maxLength: 30 }), (g) => {
+        expect(ext.decodeSupportedGroups(ext.encodeSupportedGroups(g))).toEqual(g);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(u16, { minLength: 1, maxLength: 30 }), (s) => {
+        expect(ext.decodeSignatureAlgorithms(ext.encodeSignatureAlgorithms(s))).toEqual(s);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(u16, { minLength: 1, maxLength: 127 }), (v) => {
+        expect(ext.decodeSupportedVersionsClientHello(ext.encodeSupportedVersionsClientHello(v))).toEqual(v);
+      }),
+    );
+    fc.assert(
+      fc.property(u16, (v) => {
+        expect(ext.decodeSupportedVersionsServerHello(ext.encodeSupportedVersionsServerHello(v))).toBe(v);
+      }),
+    );
     const entry = fc.record({ group: u16, keyExchange: bytes(1, 70) });
-    fc.assert(fc.property(fc.array(entry, { maxLength: 4 }), (e) => {
-      expect(ext.decodeKeyShareClientHello(ext.encodeKeyShareClientHello(e))).toEqual(e);
-    }));
-    fc.assert(fc.property(entry, (e) => {
-      expect(ext.decodeKeyShareServerHello(ext.encodeKeyShareServerHello(e))).toEqual(e);
-    }));
-    fc.assert(fc.property(u16, (g) => {
-      expect(ext.decodeKeyShareHelloRetryRequest(ext.encodeKeyShareHelloRetryRequest(g))).toBe(g);
-    }));
-    fc.assert(fc.property(bytes(1, 100), (c) => {
-      expect(ext.decodeCookie(ext.encodeCookie(c))).toEqual(c);
-    }));
-    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 10 }), (m) => {
-      expect(ext.decodePskKeyExchangeModes(ext.encodePskKeyExchangeModes(m))).toEqual(m);
-    }));
-    fc.assert(fc.property(fc.array(fc.stringMatching(/^[a-z0-9/.]{1,20}$/), { minLength: 1, maxLength: 5 }), (p) => {
-      expect(ext.decodeAlpn(ext.encodeAlpn(p))).toEqual(p);
-    }));
-    fc.assert(fc.property(u16, (l) => {
-      expect(ext.decodeRecordSizeLimit(ext.encodeRecordSizeLimit(l))).toBe(l);
-    }));
-    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), (n) => {
-      expect(ext.decodeEarlyDataNewSessionTicket(ext.encodeEarlyDataNewSessionTicket(n))).toBe(n);
-    }));
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 4 }), (e) => {
+        expect(ext.decodeKeyShareClientHello(ext.encodeKeyShareClientHello(e))).toEqual(e);
+      }),
+    );
+    fc.assert(
+      fc.property(entry, (e) => {
+        expect(ext.decodeKeyShareServerHello(ext.encodeKeyShareServerHello(e))).toEqual(e);
+      }),
+    );
+    fc.assert(
+      fc.property(u16, (g) => {
+        expect(ext.decodeKeyShareHelloRetryRequest(ext.encodeKeyShareHelloRetryRequest(g))).toBe(g);
+      }),
+    );
+    fc.assert(
+      fc.property(bytes(1, 100), (c) => {
+        expect(ext.decodeCookie(ext.encodeCookie(c))).toEqual(c);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 10 }), (m) => {
+        expect(ext.decodePskKeyExchangeModes(ext.encodePskKeyExchangeModes(m))).toEqual(m);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.stringMatching(/^[a-z0-9/.]{1,20}$/), { minLength: 1, maxLength: 5 }), (p) => {
+        expect(ext.decodeAlpn(ext.encodeAlpn(p))).toEqual(p);
+      }),
+    );
+    fc.assert(
+      fc.property(u16, (l) => {
+        expect(ext.decodeRecordSizeLimit(ext.encodeRecordSizeLimit(l))).toBe(l);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), (n) => {
+        expect(ext.decodeEarlyDataNewSessionTicket(ext.encodeEarlyDataNewSessionTicket(n))).toBe(n);
+      }),
+    );
   });
 
   it('each decoder either decodes arbitrary bytes or raises DecodeError', () => {
@@ -238,16 +279,24 @@ describe('extensions (RFC 8446 §4.2)', () => {
       ext.decodeRecordSizeLimit,
       ext.decodeEarlyDataNewSessionTicket,
     ];
-    for (const decode of decoders) fc.assert(fc.property(fc.uint8Array({ maxLength: 80 }), decodesOrDecodeError(decode)), { numRuns: 300 });
+    for (const decode of decoders)
+      fc.assert(fc.property(fc.uint8Array({ maxLength: 80 }), decodesOrDecodeError(decode)), { numRuns: 300 });
   });
 
   it('rejects a key_share entry whose key_exchange overruns, naming the field', () => {
     // 0006 (client_shares length) 001d 0020 (a 32-byte key announced) then 2 bytes.
-    expect(() => ext.decodeKeyShareClientHello(Uint8Array.from([0, 6, 0, 0x1d, 0, 0x20, 1, 2]))).toThrow(/field key_exchange/);
+    expect(() => ext.decodeKeyShareClientHello(Uint8Array.from([0, 6, 0, 0x1d, 0, 0x20, 1, 2]))).toThrow(
+      /field key_exchange/,
+    );
   });
 
   it('finds duplicates and knows GREASE (RFC 8701)', () => {
-    expect(ext.duplicateExtensionType([{ extensionType: 10, extensionData: new Uint8Array(0) }, { extensionType: 10, extensionData: new Uint8Array(0) }])).toBe(10);
+    expect(
+      ext.duplicateExtensionType([
+        { extensionType: 10, extensionData: new Uint8Array(0) },
+        { extensionType: 10, extensionData: new Uint8Array(0) },
+      ]),
+    ).toBe(10);
     expect([0x0a0a, 0x1a1a, 0xfafa].every(isGrease)).toBe(true);
     expect([0x0a1a, 0x0303, 0x1301].some(isGrease)).toBe(false);
     expect(describeVersion(0x7a7a)).toBe('0x7a7a (GREASE)');
@@ -276,27 +325,40 @@ describe('records (RFC 8446 §5.1) and their reassembly', () => {
       ['fragment', 5, 7, 'aabb'],
     ]);
     const enc = decodeRecord(Uint8Array.from([0x17, 0x03, 0x03, 0x00, 0x01, 0xcc]), { protectedRecord: true });
-    expect(enc.fields.map((f) => f.name)).toEqual(['opaque_type', 'legacy_record_version', 'length', 'encrypted_record']);
+    expect(enc.fields.map((f) => f.name)).toEqual([
+      'opaque_type',
+      'legacy_record_version',
+      'length',
+      'encrypted_record',
+    ]);
     fc.assert(fc.property(fc.uint8Array({ maxLength: 40 }), decodesOrDecodeError(decodeRecord)));
   });
 
   it('hands out whole records whatever the read boundaries', () => {
-    const record = fc.record({ type: fc.constantFrom(20, 21, 22, 23), legacyRecordVersion: fc.constant(0x0303), fragment: bytes(0, 300) });
+    const record = fc.record({
+      type: fc.constantFrom(20, 21, 22, 23),
+      legacyRecordVersion: fc.constant(0x0303),
+      fragment: bytes(0, 300),
+    });
     fc.assert(
-      fc.property(fc.array(record, { minLength: 1, maxLength: 5 }), fc.array(fc.nat(2000), { maxLength: 8 }), (records, cuts) => {
-        const stream = concat(...records.map(encodeRecord));
-        const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
-        const r = new RecordReassembler();
-        const out: string[] = [];
-        let from = 0;
-        for (const to of [...points, stream.length]) {
-          r.push(stream.subarray(from, to));
-          from = to;
-          for (let rec = r.next(); rec; rec = r.next()) out.push(toHex(rec));
-        }
-        expect(out).toEqual(records.map((x) => toHex(encodeRecord(x))));
-        expect(r.pending).toBe(0);
-      }),
+      fc.property(
+        fc.array(record, { minLength: 1, maxLength: 5 }),
+        fc.array(fc.nat(2000), { maxLength: 8 }),
+        (records, cuts) => {
+          const stream = concat(...records.map(encodeRecord));
+          const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
+          const r = new RecordReassembler();
+          const out: string[] = [];
+          let from = 0;
+          for (const to of [...points, stream.length]) {
+            r.push(stream.subarray(from, to));
+            from = to;
+            for (let rec = r.next(); rec; rec = r.next()) out.push(toHex(rec));
+          }
+          expect(out).toEqual(records.map((x) => toHex(encodeRecord(x))));
+          expect(r.pending).toBe(0);
+        },
+      ),
     );
   });
 
@@ -308,20 +370,24 @@ describe('records (RFC 8446 §5.1) and their reassembly', () => {
 
   it('reassembles handshake messages split across and packed into fragments', () => {
     fc.assert(
-      fc.property(fc.array(bytes(0, 200), { minLength: 1, maxLength: 4 }), fc.array(fc.nat(1000), { maxLength: 6 }), (bodies, cuts) => {
-        const messages = bodies.map((b) => concat(Uint8Array.of(8, 0, b.length >> 8, b.length & 0xff), b));
-        const stream = concat(...messages);
-        const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
-        const h = new HandshakeReassembler();
-        const out: string[] = [];
-        let from = 0;
-        for (const to of [...points, stream.length]) {
-          h.push(stream.subarray(from, to));
-          from = to;
-          for (let m = h.next(); m; m = h.next()) out.push(toHex(m));
-        }
-        expect(out).toEqual(messages.map((m) => toHex(m)));
-      }),
+      fc.property(
+        fc.array(bytes(0, 200), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.nat(1000), { maxLength: 6 }),
+        (bodies, cuts) => {
+          const messages = bodies.map((b) => concat(Uint8Array.of(8, 0, b.length >> 8, b.length & 0xff), b));
+          const stream = concat(...messages);
+          const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
+          const h = new HandshakeReassembler();
+          const out: string[] = [];
+          let from = 0;
+          for (const to of [...points, stream.length]) {
+            h.push(stream.subarray(from, to));
+            from = to;
+            for (let m = h.next(); m; m = h.next()) out.push(toHex(m));
+          }
+          expect(out).toEqual(messages.map((m) => toHex(m)));
+        },
+      ),
     );
   });
 });

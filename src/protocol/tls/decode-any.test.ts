@@ -23,7 +23,10 @@ describe('decodeAny', () => {
     const fragment = record.children!.find((f) => f.name === 'fragment')!;
     const hello = fragment.children![0];
     expect([hello.name, hello.start, hello.end]).toEqual(['ClientHello', 5, 201]);
-    const extensions = hello.children!.find((f) => f.name === 'extensions')!.children!.slice(1).map((f) => f.name);
+    const extensions = hello
+      .children!.find((f) => f.name === 'extensions')!
+      .children!.slice(1)
+      .map((f) => f.name);
     expect(extensions).toEqual([
       'server_name',
       'renegotiation_info',
@@ -41,7 +44,12 @@ describe('decodeAny', () => {
     const all = concat(...records);
     const fields = decodeAny(all);
     expect(fields.map((f) => f.name)).toEqual(['TLSPlaintext', 'TLSPlaintext', ...Array(7).fill('TLSCiphertext')]);
-    expect(fields[2].children!.map((f) => f.name)).toEqual(['opaque_type', 'legacy_record_version', 'length', 'encrypted_record']);
+    expect(fields[2].children!.map((f) => f.name)).toEqual([
+      'opaque_type',
+      'legacy_record_version',
+      'length',
+      'encrypted_record',
+    ]);
     expect(uncovered(fields, all.length)).toEqual([]);
   });
 
@@ -57,11 +65,22 @@ describe('decodeAny', () => {
 
   it('decodes the server flight payload as four messages', () => {
     const payload = rfcSteps(rfc, 'server', 'send handshake record')[1].values.get('payload')!;
-    expect(decodeAny(payload).map((f) => f.name)).toEqual(['EncryptedExtensions', 'Certificate', 'CertificateVerify', 'Finished']);
+    expect(decodeAny(payload).map((f) => f.name)).toEqual([
+      'EncryptedExtensions',
+      'Certificate',
+      'CertificateVerify',
+      'Finished',
+    ]);
   });
 
   it('reads a TLS 1.2 flight with its 1.2 Certificate once the ServerHello says TLS 1.2', () => {
-    const sh = encodeServerHello({ legacyVersion: 0x0303, random: new Uint8Array(32), legacySessionIdEcho: new Uint8Array(0), cipherSuite: 0xc02f, legacyCompressionMethod: 0 });
+    const sh = encodeServerHello({
+      legacyVersion: 0x0303,
+      random: new Uint8Array(32),
+      legacySessionIdEcho: new Uint8Array(0),
+      cipherSuite: 0xc02f,
+      legacyCompressionMethod: 0,
+    });
     const cert12 = encodeHandshake(11, (w) => w.vector(3, (l) => l.opaque(3, Uint8Array.of(0x30, 0x00))));
     const done = encodeHandshake(14, () => undefined);
     const paste = encodeRecord({ type: 22, legacyRecordVersion: 0x0303, fragment: concat(sh, cert12, done) });
@@ -71,7 +90,9 @@ describe('decodeAny', () => {
       ['Certificate', 'certificate (11)'],
       ['server_hello_done', 'server_hello_done (14)'],
     ]);
-    expect(messages[0].children!.find((f) => f.name === 'cipher_suite')!.value).toBe('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256');
+    expect(messages[0].children!.find((f) => f.name === 'cipher_suite')!.value).toBe(
+      'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+    );
     expect(uncovered(decodeAny(paste), paste.length)).toEqual([]);
   });
 
@@ -79,12 +100,18 @@ describe('decodeAny', () => {
     const ch = rfcValue(rfc, 'client', 'construct a ClientHello', 'ClientHello');
     const cut = encodeRecord({ type: 22, legacyRecordVersion: 0x0301, fragment: ch.subarray(0, 100) });
     const fragment = decodeAny(cut)[0].children!.at(-1)!.children![0];
-    expect([fragment.name, fragment.value]).toEqual(['handshake_fragment', 'part of client_hello (1): 100 of 196 bytes']);
+    expect([fragment.name, fragment.value]).toEqual([
+      'handshake_fragment',
+      'part of client_hello (1): 100 of 196 bytes',
+    ]);
   });
 
   it('decodes alerts and ChangeCipherSpec records', () => {
     const [alert, ccs] = decodeAny(Uint8Array.from([0x15, 3, 3, 0, 2, 2, 0x2a, 0x14, 3, 3, 0, 1, 1]));
-    expect(alert.children!.at(-1)!.children![0].children!.map((f) => f.value)).toEqual(['fatal (2)', 'bad_certificate (42)']);
+    expect(alert.children!.at(-1)!.children![0].children!.map((f) => f.value)).toEqual([
+      'fatal (2)',
+      'bad_certificate (42)',
+    ]);
     expect(ccs.children!.at(-1)!.children![0].children![0].value).toBe('change_cipher_spec (1)');
   });
 
@@ -109,7 +136,9 @@ describe('decodeAny', () => {
       }
     };
     fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), check), { numRuns: 2000 });
-    const recordLike = fc.tuple(fc.constantFrom(20, 21, 22, 23), fc.uint8Array({ maxLength: 200 })).map(([t, b]) => concat(Uint8Array.of(t, 3, 3, b.length >> 8, b.length & 0xff), b));
+    const recordLike = fc
+      .tuple(fc.constantFrom(20, 21, 22, 23), fc.uint8Array({ maxLength: 200 }))
+      .map(([t, b]) => concat(Uint8Array.of(t, 3, 3, b.length >> 8, b.length & 0xff), b));
     fc.assert(fc.property(recordLike, check), { numRuns: 2000 });
     const mutatedRecords = fc
       .tuple(fc.constantFrom(...records), fc.nat(), fc.integer({ min: 1, max: 255 }))

@@ -101,7 +101,8 @@ function decodeMessages(bytes: Uint8Array, start: number, end: number, ctx: Cont
   let offset = start;
   while (offset < end) {
     const left = end - offset;
-    const length = left >= HANDSHAKE_HEADER_LENGTH ? (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3] : -1;
+    const length =
+      left >= HANDSHAKE_HEADER_LENGTH ? (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3] : -1;
     if (length < 0 || HANDSHAKE_HEADER_LENGTH + length > left) {
       if (!inRecord) throw new DecodeError('handshake message is cut short', offset, 'length');
       out.push({
@@ -122,13 +123,22 @@ function decodeMessages(bytes: Uint8Array, start: number, end: number, ctx: Cont
 function decodeMessage(message: Uint8Array, at: number, ctx: Context): Field {
   const msgType = message[0];
   const { name, fields } = withOffset(at, () => decodeWithContext(message, ctx));
-  return { name, start: at, end: at + message.length, value: describeHandshakeType(msgType), children: shiftFields(fields, at) };
+  return {
+    name,
+    start: at,
+    end: at + message.length,
+    value: describeHandshakeType(msgType),
+    children: shiftFields(fields, at),
+  };
 }
 
 function decodeWithContext(message: Uint8Array, ctx: Context): { name: string; fields: Field[] } {
   const msgType = message[0];
   if (ctx.negotiated === 'TLS 1.2' && msgType === HandshakeType.certificate) return decodeTls12Certificate(message);
-  if (ctx.negotiated === 'TLS 1.2' && (msgType === HandshakeType.certificate_request || msgType === HandshakeType.new_session_ticket)) {
+  if (
+    ctx.negotiated === 'TLS 1.2' &&
+    (msgType === HandshakeType.certificate_request || msgType === HandshakeType.new_session_ticket)
+  ) {
     return opaqueMessage(message);
   }
   let decoded;
@@ -158,7 +168,9 @@ function decodeWithContext(message: Uint8Array, ctx: Context): { name: string; f
 function decodeTls12Certificate(message: Uint8Array): { name: string; fields: Field[] } {
   const r = new Reader(message);
   readHandshake(r, HandshakeType.certificate, (b) =>
-    b.vector('certificate_list', 3, (list) => list.items(() => list.vector('ASN.1Cert', 3, (c) => c.rest('ASN.1Cert'), { min: 1 }))),
+    b.vector('certificate_list', 3, (list) =>
+      list.items(() => list.vector('ASN.1Cert', 3, (c) => c.rest('ASN.1Cert'), { min: 1 })),
+    ),
   );
   return { name: 'Certificate', fields: r.fields };
 }

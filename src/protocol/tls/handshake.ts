@@ -32,7 +32,11 @@ export function readHandshake<T>(r: Reader, expectedType: number, body: (r: Read
   const start = r.offset;
   const msgType = r.u8('msg_type', describeHandshakeType);
   if (msgType !== expectedType) {
-    r.fail(`msg_type ${describeHandshakeType(msgType)} is not ${describeHandshakeType(expectedType)}`, 'msg_type', start);
+    r.fail(
+      `msg_type ${describeHandshakeType(msgType)} is not ${describeHandshakeType(expectedType)}`,
+      'msg_type',
+      start,
+    );
   }
   const length = r.u24('length', (v) => String(v));
   if (length !== r.remaining) {

@@ -62,7 +62,10 @@ export function looksLikeRecordHeader(bytes: Uint8Array, offset = 0): boolean {
   if (bytes.length - offset < 3) return false;
   const t = bytes[offset];
   return (
-    (t === ContentType.change_cipher_spec || t === ContentType.alert || t === ContentType.handshake || t === ContentType.application_data) &&
+    (t === ContentType.change_cipher_spec ||
+      t === ContentType.alert ||
+      t === ContentType.handshake ||
+      t === ContentType.application_data) &&
     bytes[offset + 1] === 0x03
   );
 }

@@ -122,11 +122,14 @@ export class Tls13Client extends Tls13Endpoint {
     this.offeredSuites = (config.cipherSuites ?? DEFAULT_CIPHER_SUITES).map((n) => CipherSuite[n]);
     const groups = config.groups ?? DEFAULT_GROUPS;
     this.offeredGroups = groups.map((n) => NamedGroup[n]);
-    this.offeredSignatureAlgorithms = (config.signatureAlgorithms ?? DEFAULT_SIGNATURE_ALGORITHMS).map((n) => SignatureScheme[n]);
+    this.offeredSignatureAlgorithms = (config.signatureAlgorithms ?? DEFAULT_SIGNATURE_ALGORITHMS).map(
+      (n) => SignatureScheme[n],
+    );
     this.offeredVersions = (config.versions ?? ['TLS 1.3']).map((v) => TLS_VERSION_CODES[v]);
     const firstImplemented = groups.find(isImplementedGroup);
     this.keyShareGroups = config.keyShares ?? (firstImplemented ? [firstImplemented] : []);
-    if (this.keyShareGroups.length === 0) throw new UsageError('tls: the client config offers no group it can make a key share for');
+    if (this.keyShareGroups.length === 0)
+      throw new UsageError('tls: the client config offers no group it can make a key share for');
     this.compatibilityMode = config.middleboxCompatibility ?? true;
   }
 
@@ -203,10 +206,10 @@ export class Tls13Client extends Tls13Endpoint {
     const bytes = encodeClientHello(this.hello);
     this.transcript.add('ClientHello', bytes);
     // §5.1: an initial ClientHello may carry record version 0x0301 for old middleboxes.
-    this.plaintextRecordVersion = first ? ProtocolVersion.TLS_1_0 : ProtocolVersion.TLS_1_2;
+    this.records.plaintextRecordVersion = first ? ProtocolVersion.TLS_1_0 : ProtocolVersion.TLS_1_2;
     this.queueHandshake(bytes);
     await this.flush();
-    this.plaintextRecordVersion = ProtocolVersion.TLS_1_2;
+    this.records.plaintextRecordVersion = ProtocolVersion.TLS_1_2;
     this.setState('WAIT_SH');
   }
 
@@ -250,7 +253,9 @@ export class Tls13Client extends Tls13Endpoint {
         return modes.length ? encodePskKeyExchangeModes(modes.map((m) => PskKeyExchangeMode[m])) : null;
       }
       case 'key_share':
-        return encodeKeyShareClientHello([...this.keyShares.values()].map((k) => ({ group: NamedGroup[k.group], keyExchange: k.publicKey })));
+        return encodeKeyShareClientHello(
+          [...this.keyShares.values()].map((k) => ({ group: NamedGroup[k.group], keyExchange: k.publicKey })),
+        );
       case 'record_size_limit':
         return c.recordSizeLimit !== undefined ? encodeRecordSizeLimit(c.recordSizeLimit) : null;
       case 'cookie':
@@ -278,18 +283,31 @@ export class Tls13Client extends Tls13Endpoint {
       // A ServerHello without supported_versions negotiates TLS 1.2 or older (§4.1.3).
       const sentinel = downgradeSentinel(sh.random);
       if (sentinel) {
-        throw new TlsFailure('downgradeDetected', `tls: downgrade attempt detected: ServerHello.random ends with the ${sentinel} sentinel`, {
-          compared: [hexValue('server_random', sh.random, 'server'), textValue('sentinel', `DOWNGRD ${sentinel}`)],
-        });
+        throw new TlsFailure(
+          'downgradeDetected',
+          `tls: downgrade attempt detected: ServerHello.random ends with the ${sentinel} sentinel`,
+          {
+            compared: [hexValue('server_random', sh.random, 'server'), textValue('sentinel', `DOWNGRD ${sentinel}`)],
+          },
+        );
       }
-      throw new TlsFailure('noCommonVersion', `tls: server negotiated ${describeVersion(sh.legacyVersion)}; this engine speaks TLS 1.3 only`);
+      throw new TlsFailure(
+        'noCommonVersion',
+        `tls: server negotiated ${describeVersion(sh.legacyVersion)}; this engine speaks TLS 1.3 only`,
+      );
     }
     const selected = decodeSupportedVersionsServerHello(sv.extensionData);
     if (selected !== ProtocolVersion.TLS_1_3 || !this.offeredVersions.includes(selected)) {
-      throw new TlsFailure('illegalParameter', `tls: server selected ${describeVersion(selected)} in supported_versions, which is not TLS 1.3 or was not offered`);
+      throw new TlsFailure(
+        'illegalParameter',
+        `tls: server selected ${describeVersion(selected)} in supported_versions, which is not TLS 1.3 or was not offered`,
+      );
     }
     if (sh.legacyVersion !== ProtocolVersion.TLS_1_2) {
-      throw new TlsFailure('illegalParameter', `tls: server sent legacy_version ${describeVersion(sh.legacyVersion)}, not 0x0303`);
+      throw new TlsFailure(
+        'illegalParameter',
+        `tls: server sent legacy_version ${describeVersion(sh.legacyVersion)}, not 0x0303`,
+      );
     }
     if (!equalBytes(sh.legacySessionIdEcho, hello.legacySessionId)) {
       throw new TlsFailure('illegalParameter', 'tls: server did not echo the legacy session ID');
@@ -299,13 +317,23 @@ export class Tls13Client extends Tls13Endpoint {
     }
     const suite = tls13CipherSuite(sh.cipherSuite);
     if (!suite || !this.offeredSuites.includes(sh.cipherSuite)) {
-      throw new TlsFailure('illegalParameter', `tls: server chose ${describeCipherSuite(sh.cipherSuite)}, which was not offered`);
+      throw new TlsFailure(
+        'illegalParameter',
+        `tls: server chose ${describeCipherSuite(sh.cipherSuite)}, which was not offered`,
+      );
     }
     if (this.suite && this.suite !== suite) {
-      throw new TlsFailure('illegalParameter', `tls: server changed cipher suite after a HelloRetryRequest (${this.suite.name} to ${suite.name})`);
+      throw new TlsFailure(
+        'illegalParameter',
+        `tls: server changed cipher suite after a HelloRetryRequest (${this.suite.name} to ${suite.name})`,
+      );
     }
     const duplicate = duplicateExtensionType(extensions);
-    if (duplicate !== undefined) throw new TlsFailure('illegalParameter', `tls: ${kind} repeats the ${describeExtensionType(duplicate)} extension`);
+    if (duplicate !== undefined)
+      throw new TlsFailure(
+        'illegalParameter',
+        `tls: ${kind} repeats the ${describeExtensionType(duplicate)} extension`,
+      );
     const allowed =
       kind === 'HelloRetryRequest'
         ? [ExtensionType.key_share, ExtensionType.supported_versions, ExtensionType.cookie]
@@ -313,11 +341,20 @@ export class Tls13Client extends Tls13Endpoint {
     const offered = new Set(hello.extensions!.map((e) => e.extensionType));
     for (const e of extensions) {
       // A server may send a cookie unasked (§4.2.2); every other answer needs a question (§4.2).
-      if (!offered.has(e.extensionType) && !(kind === 'HelloRetryRequest' && e.extensionType === ExtensionType.cookie)) {
-        throw new TlsFailure('unsupportedExtension', `tls: ${kind} carries ${describeExtensionType(e.extensionType)}, which was not offered`);
+      if (
+        !offered.has(e.extensionType) &&
+        !(kind === 'HelloRetryRequest' && e.extensionType === ExtensionType.cookie)
+      ) {
+        throw new TlsFailure(
+          'unsupportedExtension',
+          `tls: ${kind} carries ${describeExtensionType(e.extensionType)}, which was not offered`,
+        );
       }
       if (!allowed.includes(e.extensionType as never)) {
-        throw new TlsFailure('illegalParameter', `tls: ${describeExtensionType(e.extensionType)} is not allowed in a ${kind}`);
+        throw new TlsFailure(
+          'illegalParameter',
+          `tls: ${describeExtensionType(e.extensionType)} is not allowed in a ${kind}`,
+        );
       }
     }
     this.suite = suite;
@@ -325,13 +362,15 @@ export class Tls13Client extends Tls13Endpoint {
 
   /** §4.1.4: the server wants a share for another group (or a cookie). Send a second ClientHello. */
   private async processHelloRetryRequest(bytes: Uint8Array, hrr: ServerHello): Promise<void> {
-    if (this.receivedHelloRetryRequest) throw new TlsFailure('unexpectedMessage', 'tls: server sent two HelloRetryRequest messages');
+    if (this.receivedHelloRetryRequest)
+      throw new TlsFailure('unexpectedMessage', 'tls: server sent two HelloRetryRequest messages');
     this.receivedHelloRetryRequest = true;
     this.checkServerHelloOrHelloRetryRequest(hrr, 'HelloRetryRequest');
     const extensions = hrr.extensions ?? [];
     const ks = findExtension(extensions, ExtensionType.key_share);
     const cookie = findExtension(extensions, ExtensionType.cookie);
-    if (!ks && !cookie) throw new TlsFailure('illegalParameter', 'tls: HelloRetryRequest asks for no change to the ClientHello');
+    if (!ks && !cookie)
+      throw new TlsFailure('illegalParameter', 'tls: HelloRetryRequest asks for no change to the ClientHello');
 
     // §4.4.1: ClientHello1 becomes message_hash in the transcript.
     await this.transcript.replaceClientHelloWithMessageHash(this.suite!.hash);
@@ -341,17 +380,27 @@ export class Tls13Client extends Tls13Endpoint {
       const code = decodeKeyShareHelloRetryRequest(ks.extensionData);
       const group = implementedGroupName(code);
       if (!this.offeredGroups.includes(code) || !group) {
-        throw new TlsFailure('illegalParameter', `tls: HelloRetryRequest selected ${describeGroup(code)}, which was not offered`);
+        throw new TlsFailure(
+          'illegalParameter',
+          `tls: HelloRetryRequest selected ${describeGroup(code)}, which was not offered`,
+        );
       }
       if (this.keyShares.has(code)) {
-        throw new TlsFailure('illegalParameter', `tls: HelloRetryRequest selected ${describeGroup(code)}, for which a share was already sent`);
+        throw new TlsFailure(
+          'illegalParameter',
+          `tls: HelloRetryRequest selected ${describeGroup(code)}, for which a share was already sent`,
+        );
       }
       const pair = await keyShareFor(this.provider, group, this.config.overrides?.keySharePrivateKeys?.[group]);
       this.keyShares = new Map([[code, pair]]);
       this.reportKeyPair(pair);
     }
     if (cookie) this.cookie = decodeCookie(cookie.extensionData);
-    this.note('tls13.hello-retry-request', 'The server asked for a new ClientHello (HelloRetryRequest).', 'tls13/hello-retry-request');
+    this.note(
+      'tls13.hello-retry-request',
+      'The server asked for a new ClientHello (HelloRetryRequest).',
+      'tls13/hello-retry-request',
+    );
     this.setState('START');
     // Appendix D.4: in compatibility mode the ChangeCipherSpec goes right after the HelloRetryRequest.
     if (this.compatibilityMode) await this.sendChangeCipherSpecOnce();
@@ -364,7 +413,11 @@ export class Tls13Client extends Tls13Endpoint {
     if (!ks) throw new TlsFailure('missingExtension', 'tls: server did not send a key share');
     const share = decodeKeyShareServerHello(ks.extensionData);
     const own = this.keyShares.get(share.group);
-    if (!own) throw new TlsFailure('illegalParameter', `tls: server answered with a ${describeGroup(share.group)} share, for which none was sent`);
+    if (!own)
+      throw new TlsFailure(
+        'illegalParameter',
+        `tls: server answered with a ${describeGroup(share.group)} share, for which none was sent`,
+      );
     const malformed = malformedKeyShare(own.group, share.keyExchange);
     if (malformed) throw new TlsFailure('illegalParameter', `tls: invalid server key share: ${malformed}`);
     this.transcript.add('ServerHello', bytes);
@@ -383,13 +436,20 @@ export class Tls13Client extends Tls13Endpoint {
   private async readEncryptedExtensions(bytes: Uint8Array, ee: EncryptedExtensions): Promise<void> {
     const offered = new Set(this.hello!.extensions!.map((e) => e.extensionType));
     const duplicate = duplicateExtensionType(ee.extensions);
-    if (duplicate !== undefined) throw new TlsFailure('illegalParameter', `tls: EncryptedExtensions repeats ${describeExtensionType(duplicate)}`);
+    if (duplicate !== undefined)
+      throw new TlsFailure('illegalParameter', `tls: EncryptedExtensions repeats ${describeExtensionType(duplicate)}`);
     for (const e of ee.extensions) {
       if (!offered.has(e.extensionType)) {
-        throw new TlsFailure('unsupportedExtension', `tls: EncryptedExtensions carries ${describeExtensionType(e.extensionType)}, which was not offered`);
+        throw new TlsFailure(
+          'unsupportedExtension',
+          `tls: EncryptedExtensions carries ${describeExtensionType(e.extensionType)}, which was not offered`,
+        );
       }
       if (!ALLOWED_IN_ENCRYPTED_EXTENSIONS.has(e.extensionType)) {
-        throw new TlsFailure('illegalParameter', `tls: ${describeExtensionType(e.extensionType)} is not allowed in EncryptedExtensions`);
+        throw new TlsFailure(
+          'illegalParameter',
+          `tls: ${describeExtensionType(e.extensionType)} is not allowed in EncryptedExtensions`,
+        );
       }
     }
     const sni = findExtension(ee.extensions, ExtensionType.server_name);
@@ -401,7 +461,10 @@ export class Tls13Client extends Tls13Endpoint {
     if (alpn) {
       const chosen = decodeAlpn(alpn.extensionData);
       if (chosen.length !== 1 || !this.config.alpn?.includes(chosen[0])) {
-        throw new TlsFailure('illegalParameter', `tls: server selected ALPN protocol ${chosen.join(', ')}, which was not offered`);
+        throw new TlsFailure(
+          'illegalParameter',
+          `tls: server selected ALPN protocol ${chosen.join(', ')}, which was not offered`,
+        );
       }
       this.note('tls.alpn', `Application protocol: ${chosen[0]}`, 'tls13/alpn');
     }
@@ -410,7 +473,7 @@ export class Tls13Client extends Tls13Endpoint {
       const limit = decodeRecordSizeLimit(rsl.extensionData);
       // RFC 8449 §4: a limit below 64 is an illegal_parameter.
       if (limit < 64) throw new TlsFailure('illegalParameter', `tls: record_size_limit ${limit} is below 64`);
-      this.peerRecordSizeLimit = limit;
+      this.records.peerRecordSizeLimit = limit;
     }
     this.transcript.add('EncryptedExtensions', bytes);
     this.setState('WAIT_CERT_CR');
@@ -431,14 +494,21 @@ export class Tls13Client extends Tls13Endpoint {
 
   private async readServerCertificate(bytes: Uint8Array, cert: Certificate): Promise<void> {
     if (cert.certificateRequestContext.length !== 0) {
-      throw new TlsFailure('illegalParameter', 'tls: the server Certificate has a non-empty certificate_request_context');
+      throw new TlsFailure(
+        'illegalParameter',
+        'tls: the server Certificate has a non-empty certificate_request_context',
+      );
     }
     // §4.4.2.4: "If the server supplies an empty Certificate message, the client MUST abort ... decode_error".
-    if (cert.certificateList.length === 0) throw new TlsFailure('emptyServerCertificate', 'tls: received an empty Certificate message');
+    if (cert.certificateList.length === 0)
+      throw new TlsFailure('emptyServerCertificate', 'tls: received an empty Certificate message');
     for (const entry of cert.certificateList) {
       // This client asks for no per-certificate extension (OCSP, SCT), so none may come (§4.4.2).
       if (entry.extensions.length) {
-        throw new TlsFailure('unsupportedExtension', `tls: CertificateEntry carries ${describeExtensionType(entry.extensions[0].extensionType)}, which was not requested`);
+        throw new TlsFailure(
+          'unsupportedExtension',
+          `tls: CertificateEntry carries ${describeExtensionType(entry.extensions[0].extensionType)}, which was not requested`,
+        );
       }
     }
     this.transcript.add('Certificate', bytes);
@@ -470,10 +540,16 @@ export class Tls13Client extends Tls13Endpoint {
   /** Asked for a certificate: send ours, or an empty Certificate (§4.4.2). */
   private async sendClientCertificate(cr: CertificateRequest): Promise<void> {
     const own = this.config.clientCertificate;
-    const accepted = decodeSignatureAlgorithms(findExtension(cr.extensions, ExtensionType.signature_algorithms)!.extensionData);
+    const accepted = decodeSignatureAlgorithms(
+      findExtension(cr.extensions, ExtensionType.signature_algorithms)!.extensionData,
+    );
     const scheme = own ? selectSignatureScheme(own.signingKey.kind, accepted) : undefined;
     if (!own || scheme === undefined) {
-      if (own) this.note('tls13.client-certificate', 'No signature scheme the server accepts fits the client key: sending no certificate.');
+      if (own)
+        this.note(
+          'tls13.client-certificate',
+          'No signature scheme the server accepts fits the client key: sending no certificate.',
+        );
       this.queueCertificate(cr.certificateRequestContext, []);
       return;
     }

@@ -31,9 +31,15 @@ export async function keyShareFor(
 ): Promise<KeyShareKeyPair> {
   if (!fixedPrivateKey) return provider.generateKeyShare(group);
   if (group === 'x25519') {
-    return { group, privateKey: fixedPrivateKey, publicKey: await provider.ecdh('x25519', fixedPrivateKey, X25519_BASE_POINT) };
+    return {
+      group,
+      privateKey: fixedPrivateKey,
+      publicKey: await provider.ecdh('x25519', fixedPrivateKey, X25519_BASE_POINT),
+    };
   }
-  throw new UsageError(`a fixed ${group} private key is not supported: its public key cannot be derived through the provider`);
+  throw new UsageError(
+    `a fixed ${group} private key is not supported: its public key cannot be derived through the provider`,
+  );
 }
 
 /**
@@ -41,7 +47,8 @@ export async function keyShareFor(
  * 0x04 || X || Y (65 bytes). Returns why a share is malformed, or null.
  */
 export function malformedKeyShare(group: GroupName, keyExchange: Uint8Array): string | null {
-  if (group === 'x25519') return keyExchange.length === 32 ? null : `an x25519 share is 32 bytes, not ${keyExchange.length}`;
+  if (group === 'x25519')
+    return keyExchange.length === 32 ? null : `an x25519 share is 32 bytes, not ${keyExchange.length}`;
   if (keyExchange.length !== 65 || keyExchange[0] !== 4) {
     return 'a secp256r1 share is an uncompressed point: 0x04 followed by 64 bytes';
   }

@@ -4,18 +4,18 @@
  * handshake messages, protecting what goes out, alerts, and the trace events every step produces.
  *
  * Theory of operation. Each public call (start, receive, timeout, transportClosed,
- * sendApplicationData, close) runs alone, in the order called, and returns one EngineOutput: the
- * records to send (one WireUnit each) and the events for the trace. Incoming bytes go through the
- * RecordReassembler (records split across reads, several per read); each record is opened with the
- * current read keys, reported in a `received` event, and its handshake messages are passed in order
- * to the subclass's `handleHandshake`, which is a switch on the Appendix A state. Outgoing handshake
- * messages are queued and flushed into as few records as fit, one record per key: changing the write
+ * sendApplicationData, updateKeys, close) runs alone, in the order called, and returns one
+ * EngineOutput: the records to send (one WireUnit each) and the events for the trace. Incoming
+ * bytes go to the RecordLayer, which hands back one record at a time, opened with the current read
+ * keys; each is reported in a `received` event, then its content is dealt with here: handshake
+ * messages, in order, by the subclass's `handleHandshake` (a switch on the Appendix A state),
+ * alerts, ChangeCipherSpec and application data by this class's policy. Outgoing handshake
+ * messages are queued and flushed into as few records as fit under one key; changing the write
  * key flushes first. Any check that fails throws a TlsFailure (alerts.ts); `fail` sends its alert —
  * in the clear before handshake keys exist, encrypted after — reports the failure, and the engine
  * then answers every call with `closed`.
  */
 import { DecodeError, UsageError } from '../bytes/errors.ts';
-import { shiftFields, type Field } from '../bytes/field.ts';
 import { equalBytes, toHex } from '../bytes/hex.ts';
 import type { CryptoProvider, KeyShareKeyPair, SigningKey } from '../crypto-provider.ts';
 import {
@@ -28,29 +28,11 @@ import {
   type EngineOutput,
   type MessageInfo,
   type NamedValue,
-  type Protection,
   type TlsEngine,
 } from '../engine.ts';
-import {
-  AlertDescription,
-  AlertLevel,
-  alertInfo,
-  decodeAlert,
-  describeAlert,
-  encodeAlert,
-  failureFromDecodeError,
-  TlsFailure,
-} from '../tls/alerts.ts';
-import { ContentType, describeSignatureScheme, ProtocolVersion } from '../tls/constants.ts';
-import { HandshakeReassembler } from '../tls/handshake.ts';
-import {
-  decodeRecord,
-  encodeRecord,
-  MAX_PLAINTEXT_LENGTH,
-  RECORD_HEADER_LENGTH,
-  RecordOverflowError,
-  RecordReassembler,
-} from '../tls/record.ts';
+import { AlertDescription, alertInfo, describeAlert, failureFromDecodeError, TlsFailure } from '../tls/alerts.ts';
+import { describeSignatureScheme } from '../tls/constants.ts';
+import { encodeFinished, type Finished } from '../tls/messages/finished.ts';
 import type { Tls13CipherSuite } from './cipher-suites.ts';
 import type { CertificateVerdict } from './config.ts';
 import {
@@ -65,14 +47,6 @@ import {
   type HandshakeSecrets,
 } from './key-schedule.ts';
 import {
-  alertMessageInfo,
-  applicationDataInfo,
-  changeCipherSpecInfo,
-  handshakeMessageInfo,
-  undecodableMessageInfo,
-} from './message-info.ts';
-import {
-  decodeTls13Message,
   encodeCertificate,
   encodeCertificateVerify,
   encodeKeyUpdate,
@@ -81,7 +55,7 @@ import {
   type DecodedMessage,
   type KeyUpdate,
 } from './messages/index.ts';
-import { encodeFinished, type Finished } from '../tls/messages/finished.ts';
+import { RecordLayer, type IncomingMessage } from './record-layer.ts';
 import {
   allowedInTls13CertificateVerify,
   CLIENT_SIGNATURE_CONTEXT,
@@ -91,14 +65,6 @@ import {
 } from './signature.ts';
 import { TrafficProtection } from './record-protection.ts';
 import { Transcript } from './transcript.ts';
-
-/** A message taken from a record: decoded, or the DecodeError that stopped it. */
-type IncomingMessage = { bytes: Uint8Array; decoded: DecodedMessage; error?: undefined } | { bytes: Uint8Array; decoded?: undefined; error: DecodeError };
-
-interface QueuedMessage {
-  bytes: Uint8Array;
-  info: MessageInfo;
-}
 
 /** An application traffic secret and its generation N (§7.2), for KeyUpdate. */
 interface ApplicationSecret {
@@ -120,23 +86,16 @@ export abstract class Tls13Endpoint implements TlsEngine {
   protected suite: Tls13CipherSuite | null = null;
   /** ClientHello.random: the NSS key log labels every secret with it. */
   protected clientRandom: Uint8Array = new Uint8Array(0);
-  /** The peer's record_size_limit (RFC 8449), once known. */
-  protected peerRecordSizeLimit: number | null = null;
-  /** legacy_record_version for plaintext records; 0x0301 only for an initial ClientHello (§5.1). */
-  protected plaintextRecordVersion: number = ProtocolVersion.TLS_1_2;
-
-  private readonly records = new RecordReassembler();
-  private readonly handshakeIn = new HandshakeReassembler();
-  private readProtection: TrafficProtection | null = null;
-  private writeProtection: TrafficProtection | null = null;
-  private readKeyChanged = false;
-  private readApplication: ApplicationSecret | null = null;
+  protected readonly records: RecordLayer;
   protected handshakeSecrets: HandshakeSecrets | null = null;
   protected applicationSecrets: ApplicationSecrets | null = null;
   private resumptionMasterSecret: Uint8Array | null = null;
+  /** The current application traffic secret of each direction, for KeyUpdate. */
+  private readApplication: ApplicationSecret | null = null;
   private writeApplication: ApplicationSecret | null = null;
+  /** Set when the read keys change, to check that no handshake message spans the change (§5.1). */
+  private readKeyChanged = false;
 
-  private queued: QueuedMessage[] = [];
   private out: EngineOutput = emptyOutput();
   private calls: Promise<unknown> = Promise.resolve();
   /** Failed or closed: every later call answers `closed`. */
@@ -145,8 +104,12 @@ export abstract class Tls13Endpoint implements TlsEngine {
   private receivedCloseNotify = false;
   protected timerRunning = false;
 
-  protected constructor(protected readonly provider: CryptoProvider, protected readonly handshakeTimeoutMs?: number) {
+  protected constructor(
+    protected readonly provider: CryptoProvider,
+    protected readonly handshakeTimeoutMs?: number,
+  ) {
     this.transcript = new Transcript(provider);
+    this.records = new RecordLayer();
   }
 
   get state(): string {
@@ -209,7 +172,9 @@ export abstract class Tls13Endpoint implements TlsEngine {
   updateKeys(requestPeerUpdate = false): Promise<EngineOutput> {
     return this.call(async () => {
       if (this.state !== 'CONNECTED') throw new UsageError(`tls: KeyUpdate cannot be sent in ${this.state}`);
-      const requestUpdate = requestPeerUpdate ? KeyUpdateRequest.update_requested : KeyUpdateRequest.update_not_requested;
+      const requestUpdate = requestPeerUpdate
+        ? KeyUpdateRequest.update_requested
+        : KeyUpdateRequest.update_not_requested;
       this.queueHandshake(encodeKeyUpdate({ requestUpdate }));
       await this.flush();
       await this.updateTrafficSecret('write');
@@ -266,10 +231,10 @@ export abstract class Tls13Endpoint implements TlsEngine {
           ? failureFromDecodeError(e, 'a record')
           : new TlsFailure('internalError', `tls: internal error: ${e instanceof Error ? e.message : String(e)}`);
     // Messages queued before the failure are not sent: the alert replaces them.
-    this.queued = [];
+    this.records.discardQueued();
     if (failure.alert) {
       try {
-        await this.writeAlert(failure.alert);
+        this.out.units.push(await this.records.writeAlert(failure.alert));
       } catch {
         // Sealing the alert failed too (the provider is broken): report without it.
       }
@@ -306,7 +271,9 @@ export abstract class Tls13Endpoint implements TlsEngine {
   }
 
   protected calc(name: CalcName, title: string, explain: string, values: NamedValue[], checks?: Check[]): void {
-    this.emit(checks ? { type: 'calc', name, title, values, checks, explain } : { type: 'calc', name, title, values, explain });
+    this.emit(
+      checks ? { type: 'calc', name, title, values, checks, explain } : { type: 'calc', name, title, values, explain },
+    );
   }
 
   /** An NSS key log line (the format Wireshark reads). */
@@ -356,9 +323,9 @@ export abstract class Tls13Endpoint implements TlsEngine {
     if (direction === 'write') {
       // Whatever was queued under the previous key goes out under it.
       await this.flush();
-      this.writeProtection = protection;
+      this.records.setWriteKeys(protection);
     } else {
-      this.readProtection = protection;
+      this.records.setReadKeys(protection);
       this.readKeyChanged = true;
     }
   }
@@ -401,14 +368,27 @@ export abstract class Tls13Endpoint implements TlsEngine {
     this.secret('CLIENT_HANDSHAKE_TRAFFIC_SECRET', hs.client_handshake_traffic_secret);
     this.secret('SERVER_HANDSHAKE_TRAFFIC_SECRET', hs.server_handshake_traffic_secret);
     this.handshakeSecrets = hs;
-    await this.installKeys('write', `${this.role}_handshake_traffic_secret`, hs[`${this.role}_handshake_traffic_secret`]);
-    await this.installKeys('read', `${this.peerRole()}_handshake_traffic_secret`, hs[`${this.peerRole()}_handshake_traffic_secret`]);
+    await this.installKeys(
+      'write',
+      `${this.role}_handshake_traffic_secret`,
+      hs[`${this.role}_handshake_traffic_secret`],
+    );
+    await this.installKeys(
+      'read',
+      `${this.peerRole()}_handshake_traffic_secret`,
+      hs[`${this.peerRole()}_handshake_traffic_secret`],
+    );
   }
 
   /** §7.1 from the Master Secret, with the transcript through the server Finished. */
   protected async deriveApplicationSecrets(): Promise<ApplicationSecrets> {
     const hash = await this.transcriptHash('the application traffic secrets');
-    const app = await deriveApplicationSecrets(this.provider, this.suite!, this.handshakeSecrets!.handshake_secret, hash);
+    const app = await deriveApplicationSecrets(
+      this.provider,
+      this.suite!,
+      this.handshakeSecrets!.handshake_secret,
+      hash,
+    );
     this.calc('key-schedule', 'Master Secret and application traffic secrets', 'tls13/key-schedule/master-secret', [
       hexValue('handshake_secret', this.handshakeSecrets!.handshake_secret),
       hexValue('derived_secret', app.derived_secret),
@@ -437,7 +417,12 @@ export abstract class Tls13Endpoint implements TlsEngine {
   /** resumption_master_secret, with the transcript through the client Finished. */
   protected async deriveResumptionMasterSecret(): Promise<Uint8Array> {
     const hash = await this.transcriptHash('the resumption master secret');
-    const secret = await deriveResumptionMasterSecret(this.provider, this.suite!, this.applicationSecrets!.master_secret, hash);
+    const secret = await deriveResumptionMasterSecret(
+      this.provider,
+      this.suite!,
+      this.applicationSecrets!.master_secret,
+      hash,
+    );
     this.calc('key-schedule', 'Resumption master secret', 'tls13/key-schedule/resumption-master-secret', [
       hexValue('master_secret', this.applicationSecrets!.master_secret),
       hexValue('transcript_hash', hash),
@@ -470,19 +455,30 @@ export abstract class Tls13Endpoint implements TlsEngine {
   }
 
   /** §4.4.3: sign the transcript through Certificate (or use a recorded signature: RFC 8448). */
-  protected async queueCertificateVerify(key: SigningKey, scheme: number, recordedSignature?: Uint8Array): Promise<void> {
+  protected async queueCertificateVerify(
+    key: SigningKey,
+    scheme: number,
+    recordedSignature?: Uint8Array,
+  ): Promise<void> {
     const hash = await this.transcriptHash(`the ${this.role} CertificateVerify`);
     const context = this.role === 'server' ? SERVER_SIGNATURE_CONTEXT : CLIENT_SIGNATURE_CONTEXT;
     const content = signedContent(context, hash);
     const signature = recordedSignature ?? (await this.provider.sign(providerScheme(scheme)!, key, content));
-    this.calc('signature', `${this.role === 'server' ? 'Server' : 'Client'} CertificateVerify signature`, 'tls13/certificate-verify', [
-      textValue('algorithm', describeSignatureScheme(scheme)),
-      textValue('context_string', context),
-      hexValue('transcript_hash', hash),
-      hexValue('signed_content', content),
-      hexValue('signature', signature, this.role),
-      ...(recordedSignature ? [textValue('origin', 'recorded (RFC 8448): RSA-PSS salts are random, so it cannot be recomputed')] : []),
-    ]);
+    this.calc(
+      'signature',
+      `${this.role === 'server' ? 'Server' : 'Client'} CertificateVerify signature`,
+      'tls13/certificate-verify',
+      [
+        textValue('algorithm', describeSignatureScheme(scheme)),
+        textValue('context_string', context),
+        hexValue('transcript_hash', hash),
+        hexValue('signed_content', content),
+        hexValue('signature', signature, this.role),
+        ...(recordedSignature
+          ? [textValue('origin', 'recorded (RFC 8448): RSA-PSS salts are random, so it cannot be recomputed')]
+          : []),
+      ],
+    );
     const bytes = encodeCertificateVerify({ algorithm: scheme, signature });
     this.transcript.add('CertificateVerify', bytes);
     this.queueHandshake(bytes);
@@ -497,21 +493,42 @@ export abstract class Tls13Endpoint implements TlsEngine {
   ): Promise<void> {
     const peer = this.peerRole();
     if (!offeredSchemes.includes(cv.algorithm) || !allowedInTls13CertificateVerify(cv.algorithm)) {
-      throw new TlsFailure('illegalParameter', `tls: ${peer} signed CertificateVerify with ${describeSignatureScheme(cv.algorithm)}, which was not offered or is not allowed in TLS 1.3`);
+      throw new TlsFailure(
+        'illegalParameter',
+        `tls: ${peer} signed CertificateVerify with ${describeSignatureScheme(cv.algorithm)}, which was not offered or is not allowed in TLS 1.3`,
+      );
     }
     const hash = await this.transcriptHash(`the ${peer} CertificateVerify`);
     const context = peer === 'server' ? SERVER_SIGNATURE_CONTEXT : CLIENT_SIGNATURE_CONTEXT;
     const content = signedContent(context, hash);
     const ok = await this.provider.verify(providerScheme(cv.algorithm)!, spki, content, cv.signature);
-    const compared = [hexValue('signature', cv.signature, peer), hexValue('leaf_public_key', spki, peer), hexValue('signed_content', content, this.role)];
+    const compared = [
+      hexValue('signature', cv.signature, peer),
+      hexValue('leaf_public_key', spki, peer),
+      hexValue('signed_content', content, this.role),
+    ];
     this.calc(
       'signature',
       `${peer === 'server' ? 'Server' : 'Client'} CertificateVerify check`,
       'tls13/certificate-verify',
-      [textValue('algorithm', describeSignatureScheme(cv.algorithm)), textValue('context_string', context), hexValue('transcript_hash', hash), ...compared],
-      [{ id: 'tls13.certificate-verify', subject: `${peer} CertificateVerify`, ok, compared, ...(ok ? {} : { reason: 'signature does not verify with the leaf certificate key' }) }],
+      [
+        textValue('algorithm', describeSignatureScheme(cv.algorithm)),
+        textValue('context_string', context),
+        hexValue('transcript_hash', hash),
+        ...compared,
+      ],
+      [
+        {
+          id: 'tls13.certificate-verify',
+          subject: `${peer} CertificateVerify`,
+          ok,
+          compared,
+          ...(ok ? {} : { reason: 'signature does not verify with the leaf certificate key' }),
+        },
+      ],
     );
-    if (!ok) throw new TlsFailure('badCertificateVerify', `tls: invalid signature by the ${peer} certificate`, { compared });
+    if (!ok)
+      throw new TlsFailure('badCertificateVerify', `tls: invalid signature by the ${peer} certificate`, { compared });
     this.transcript.add('CertificateVerify', bytes);
   }
 
@@ -519,14 +536,24 @@ export abstract class Tls13Endpoint implements TlsEngine {
   protected async queueFinished(corrupt = false): Promise<void> {
     const baseName = `${this.role}_handshake_traffic_secret` as const;
     const hash = await this.transcriptHash(`the ${this.role} Finished`);
-    const { finished_key, verify_data } = await computeFinished(this.provider, this.suite!, this.handshakeSecrets![baseName], hash);
+    const { finished_key, verify_data } = await computeFinished(
+      this.provider,
+      this.suite!,
+      this.handshakeSecrets![baseName],
+      hash,
+    );
     const sent = corrupt ? verify_data.map((b) => b ^ 0xff) : verify_data;
     this.calc('finished', `${this.role === 'server' ? 'Server' : 'Client'} Finished`, 'tls13/finished', [
       hexValue(baseName, this.handshakeSecrets![baseName]),
       hexValue('finished_key', finished_key),
       hexValue('transcript_hash', hash),
       hexValue('verify_data', verify_data, this.role),
-      ...(corrupt ? [hexValue('verify_data_sent', sent, this.role), textValue('quirk', 'corruptFinished: this server sends a wrong verify_data')] : []),
+      ...(corrupt
+        ? [
+            hexValue('verify_data_sent', sent, this.role),
+            textValue('quirk', 'corruptFinished: this server sends a wrong verify_data'),
+          ]
+        : []),
     ]);
     const bytes = encodeFinished({ verifyData: sent });
     this.transcript.add('Finished', bytes);
@@ -538,15 +565,36 @@ export abstract class Tls13Endpoint implements TlsEngine {
     const peer = this.peerRole();
     const baseName = `${peer}_handshake_traffic_secret` as const;
     const hash = await this.transcriptHash(`the ${peer} Finished`);
-    const { finished_key, verify_data } = await computeFinished(this.provider, this.suite!, this.handshakeSecrets![baseName], hash);
+    const { finished_key, verify_data } = await computeFinished(
+      this.provider,
+      this.suite!,
+      this.handshakeSecrets![baseName],
+      hash,
+    );
     const ok = equalBytes(verify_data, f.verifyData);
-    const compared = [hexValue('expected_verify_data', verify_data, this.role), hexValue('received_verify_data', f.verifyData, peer)];
+    const compared = [
+      hexValue('expected_verify_data', verify_data, this.role),
+      hexValue('received_verify_data', f.verifyData, peer),
+    ];
     this.calc(
       'finished',
       `${peer === 'server' ? 'Server' : 'Client'} Finished check`,
       'tls13/finished',
-      [hexValue(baseName, this.handshakeSecrets![baseName]), hexValue('finished_key', finished_key), hexValue('transcript_hash', hash), ...compared],
-      [{ id: 'tls13.finished', subject: `${peer} Finished`, ok, compared, ...(ok ? {} : { reason: 'verify_data does not match' }) }],
+      [
+        hexValue(baseName, this.handshakeSecrets![baseName]),
+        hexValue('finished_key', finished_key),
+        hexValue('transcript_hash', hash),
+        ...compared,
+      ],
+      [
+        {
+          id: 'tls13.finished',
+          subject: `${peer} Finished`,
+          ok,
+          compared,
+          ...(ok ? {} : { reason: 'verify_data does not match' }),
+        },
+      ],
     );
     if (!ok) throw new TlsFailure('badFinished', `tls: invalid ${peer} Finished verify_data`, { compared });
     this.transcript.add('Finished', bytes);
@@ -559,7 +607,10 @@ export abstract class Tls13Endpoint implements TlsEngine {
       'certificate-validation',
       `${peer === 'server' ? 'Server' : 'Client'} certificate chain`,
       'tls13/certificate-validation',
-      [textValue('chain_length', String(chainLength)), ...(verdict.error ? [textValue('error', `${verdict.error.code}: ${verdict.error.opensslText}`)] : [])],
+      [
+        textValue('chain_length', String(chainLength)),
+        ...(verdict.error ? [textValue('error', `${verdict.error.code}: ${verdict.error.opensslText}`)] : []),
+      ],
       verdict.checks,
     );
     if (verdict.ok && verdict.leafSpki) return;
@@ -594,7 +645,10 @@ export abstract class Tls13Endpoint implements TlsEngine {
 
   /** §4.6.3: the peer updated its sending keys; follow, and answer if it asked us to update ours. */
   protected async readKeyUpdate(m: KeyUpdate): Promise<void> {
-    if (m.requestUpdate !== KeyUpdateRequest.update_not_requested && m.requestUpdate !== KeyUpdateRequest.update_requested) {
+    if (
+      m.requestUpdate !== KeyUpdateRequest.update_not_requested &&
+      m.requestUpdate !== KeyUpdateRequest.update_requested
+    ) {
       throw new TlsFailure('illegalParameter', `tls: KeyUpdate with request_update ${m.requestUpdate}`);
     }
     await this.updateTrafficSecret('read');
@@ -609,7 +663,10 @@ export abstract class Tls13Endpoint implements TlsEngine {
   private async updateTrafficSecret(direction: 'read' | 'write'): Promise<void> {
     const current = direction === 'read' ? this.readApplication : this.writeApplication;
     if (!current) throw new TlsFailure('unexpectedMessage', 'tls: KeyUpdate before application keys exist');
-    const next = { secret: await nextApplicationTrafficSecret(this.provider, this.suite!, current.secret), generation: current.generation + 1 };
+    const next = {
+      secret: await nextApplicationTrafficSecret(this.provider, this.suite!, current.secret),
+      generation: current.generation + 1,
+    };
     const name = `${this.sender(direction)}_application_traffic_secret_${next.generation}`;
     this.calc('key-schedule', `Key update: ${name}`, 'tls13/key-update', [
       hexValue(`${this.sender(direction)}_application_traffic_secret_${current.generation}`, current.secret),
@@ -622,179 +679,70 @@ export abstract class Tls13Endpoint implements TlsEngine {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Reading
+  // Reading: what each record held, and what this side does with it
 
   private async readRecords(bytes: Uint8Array): Promise<void> {
     this.records.push(bytes);
-    for (;;) {
-      let raw: Uint8Array | null;
-      try {
-        raw = this.records.next();
-      } catch (e) {
-        if (e instanceof RecordOverflowError) throw new TlsFailure('recordOverflow', `tls: ${e.message}`);
-        throw e;
+    for (let record = await this.records.next(); record; record = await this.records.next()) {
+      this.emit({ type: 'received', units: [record.unit] });
+      if (record.failure) throw record.failure;
+      const content = record.content;
+      switch (content.type) {
+        case 'handshake':
+          await this.readHandshakeMessages(content.messages);
+          break;
+        case 'alert':
+          // Appendix A: a client may send an alert about a post-ServerHello message in the clear.
+          if (!content.protected && this.state === 'CONNECTED')
+            throw new TlsFailure('unexpectedMessage', 'tls: unprotected alert after the handshake');
+          await this.readAlert(content.alert);
+          break;
+        case 'change_cipher_spec':
+          this.readChangeCipherSpec(content.fragment);
+          break;
+        case 'application_data':
+          if (content.protection === 'handshake')
+            throw new TlsFailure('unexpectedMessage', 'tls: application data under handshake keys');
+          if (this.records.pendingHandshakeBytes > 0)
+            throw new TlsFailure('unexpectedMessage', 'tls: application data inside a fragmented handshake message');
+          this.emit({ type: 'app-data', data: content.data });
+          break;
       }
-      if (!raw) return;
-      await this.readRecord(raw);
       if (this.done) return;
     }
   }
 
-  private async readRecord(raw: Uint8Array): Promise<void> {
-    const type = raw[0];
-    if (type === ContentType.application_data && this.readProtection) return this.readProtectedRecord(raw, this.readProtection);
-
-    const { record, fields } = decodeRecord(raw);
-    const unit = (messages: MessageInfo[], note?: string): void =>
-      this.emit({ type: 'received', units: [this.incomingUnit(raw, fields, 'plaintext', undefined, messages, note)] });
-    if (record.fragment.length > MAX_PLAINTEXT_LENGTH) {
-      unit([]);
-      throw new TlsFailure('recordOverflow', `tls: plaintext record of ${record.fragment.length} bytes exceeds 2^14`);
-    }
-    switch (type) {
-      case ContentType.change_cipher_spec: {
-        unit([changeCipherSpecInfo(record.fragment)], 'ChangeCipherSpec for middlebox compatibility (RFC 8446 Appendix D.4)');
-        return this.readChangeCipherSpec(record.fragment);
-      }
-      case ContentType.alert: {
-        const info = this.alertFrom(record.fragment, unit);
-        unit([alertMessageInfo(record.fragment, info)]);
-        // Appendix A: a client may send alerts about post-ServerHello messages in the clear.
-        if (this.state === 'CONNECTED') throw new TlsFailure('unexpectedMessage', 'tls: unprotected alert after the handshake');
-        return this.readAlert(info);
-      }
-      case ContentType.handshake: {
-        if (this.readProtection) {
-          unit([]);
-          throw new TlsFailure('unexpectedMessage', 'tls: unprotected handshake record after the handshake keys were installed');
-        }
-        return this.readHandshakeFragment(record.fragment, (messages, note) => unit(messages, note));
-      }
-      default:
-        unit([]);
-        throw new TlsFailure(
-          'unexpectedMessage',
-          type === ContentType.application_data ? 'tls: application data before any keys exist' : `tls: unknown record type ${type}`,
-        );
-    }
-  }
-
-  private async readProtectedRecord(raw: Uint8Array, protection: TrafficProtection): Promise<void> {
-    const { fields } = decodeRecord(raw, { protectedRecord: true });
-    const protectionKind: Protection = protection.secretName.includes('handshake') ? 'handshake' : 'application';
-    const unit = (messages: MessageInfo[], note?: string): void =>
-      this.emit({ type: 'received', units: [this.incomingUnit(raw, fields, protectionKind, protection.secretName, messages, note)] });
-    const opened = await protection.open(raw);
-    if (!opened.ok) {
-      unit([], `could not be opened: ${opened.reason}`);
-      if (opened.reason === 'bad_record_mac') {
-        throw new TlsFailure('badRecordMac', `tls: record ${opened.seq} under ${protection.secretName} does not authenticate`, {
-          compared: [
-            textValue('sequence_number', String(opened.seq)),
-            hexValue('nonce', opened.nonce),
-            hexValue('additional_data', raw.subarray(0, RECORD_HEADER_LENGTH)),
-          ],
-        });
-      }
-      if (opened.reason === 'record_overflow') throw new TlsFailure('recordOverflow', 'tls: protected record longer than 2^14 + 1 bytes');
-      throw new TlsFailure('missingContentType', 'tls: protected record with no content type (all padding)');
-    }
-    switch (opened.type) {
-      case ContentType.handshake:
-        return this.readHandshakeFragment(opened.content, unit);
-      case ContentType.alert: {
-        const info = this.alertFrom(opened.content, unit);
-        unit([alertMessageInfo(opened.content, info)]);
-        return this.readAlert(info);
-      }
-      case ContentType.application_data: {
-        unit([applicationDataInfo(opened.content)]);
-        if (protectionKind === 'handshake') throw new TlsFailure('unexpectedMessage', 'tls: application data under handshake keys');
-        if (this.handshakeIn.pending > 0) throw new TlsFailure('unexpectedMessage', 'tls: application data inside a fragmented handshake message');
-        this.emit({ type: 'app-data', data: opened.content });
-        return;
-      }
-      default:
-        unit([]);
-        throw new TlsFailure('unexpectedMessage', `tls: protected record of inner type ${opened.type}`);
-    }
-  }
-
-  private incomingUnit(
-    raw: Uint8Array,
-    fields: Field[],
-    protection: Protection,
-    key: string | undefined,
-    messages: MessageInfo[],
-    note?: string,
-  ) {
-    return { bytes: raw, fields, protection, ...(key ? { key } : {}), messages, ...(note ? { note } : {}) };
-  }
-
-  /** Handshake content of one record: whole messages out, then each handled in order. */
-  private async readHandshakeFragment(
-    fragment: Uint8Array,
-    report: (messages: MessageInfo[], note?: string) => void,
-  ): Promise<void> {
-    if (fragment.length === 0) {
-      report([]);
-      throw new TlsFailure('unexpectedMessage', 'tls: zero-length handshake fragment (RFC 8446 §5.1)');
-    }
-    this.handshakeIn.push(fragment);
-    const incoming: IncomingMessage[] = [];
-    for (let bytes = this.nextMessage(report); bytes; bytes = this.nextMessage(report)) {
-      try {
-        incoming.push({ bytes, decoded: decodeTls13Message(bytes) });
-      } catch (e) {
-        if (!(e instanceof DecodeError)) throw e;
-        incoming.push({ bytes, error: e });
-      }
-    }
-    const partial = this.handshakeIn.pending > 0 ? `${this.handshakeIn.pending} bytes of a handshake message continued in the next record` : undefined;
-    report(
-      incoming.map((m) => (m.decoded ? handshakeMessageInfo(m.decoded) : undecodableMessageInfo(m.bytes))),
-      partial,
-    );
-    for (let i = 0; i < incoming.length; i++) {
-      const m = incoming[i];
+  /** The whole messages of one record, in order; none may follow a key change in the same record (§5.1). */
+  private async readHandshakeMessages(messages: IncomingMessage[]): Promise<void> {
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i];
       if (m.error) throw failureFromDecodeError(m.error, 'a handshake message');
       await this.handleHandshake(m.decoded);
       if (this.done) return;
       if (this.readKeyChanged) {
         this.readKeyChanged = false;
-        if (i < incoming.length - 1 || this.handshakeIn.pending > 0) {
-          throw new TlsFailure('messageSpansKeyChange', `tls: more handshake data after ${m.decoded.name} in the record that changed the keys`);
+        if (i < messages.length - 1 || this.records.pendingHandshakeBytes > 0) {
+          throw new TlsFailure(
+            'messageSpansKeyChange',
+            `tls: more handshake data after ${m.decoded.name} in the record that changed the keys`,
+          );
         }
       }
     }
   }
 
-  private nextMessage(report: (messages: MessageInfo[], note?: string) => void): Uint8Array | null {
-    try {
-      return this.handshakeIn.next();
-    } catch (e) {
-      report([], 'a handshake message with an impossible length');
-      throw e;
-    }
-  }
-
+  /** §5: a single 0x01, between the first ClientHello and the peer's Finished, is dropped; anything else is fatal. */
   private readChangeCipherSpec(fragment: Uint8Array): void {
     if (fragment.length !== 1 || fragment[0] !== 0x01) {
       throw new TlsFailure('unexpectedMessage', `tls: ChangeCipherSpec with contents ${toHex(fragment)}, not 01`);
     }
-    if (!this.mayReceiveChangeCipherSpec()) throw new TlsFailure('unexpectedMessage', `tls: ChangeCipherSpec in ${this.state}`);
-    this.note('tls13.ccs', 'ChangeCipherSpec received and dropped: it only keeps middleboxes calm (RFC 8446 Appendix D.4).', 'tls13/change-cipher-spec');
-  }
-
-  /** The alert in a record; a malformed one is still reported as received before it fails. */
-  private alertFrom(fragment: Uint8Array, report: (messages: MessageInfo[], note?: string) => void): AlertInfo {
-    try {
-      const { alert } = decodeAlert(fragment);
-      return alertInfo(alert.description, alert.level === AlertLevel.warning ? 'warning' : 'fatal');
-    } catch (e) {
-      report([], 'a malformed alert');
-      throw e;
-    }
+    if (!this.mayReceiveChangeCipherSpec())
+      throw new TlsFailure('unexpectedMessage', `tls: ChangeCipherSpec in ${this.state}`);
+    this.note(
+      'tls13.ccs',
+      'ChangeCipherSpec received and dropped: it only keeps middleboxes calm (RFC 8446 Appendix D.4).',
+      'tls13/change-cipher-spec',
+    );
   }
 
   /** §6: close_notify ends the connection cleanly; user_canceled is informational; anything else is fatal. */
@@ -825,112 +773,29 @@ export abstract class Tls13Endpoint implements TlsEngine {
 
   /** Queue a handshake message to go out with the current write keys at the next flush. */
   protected queueHandshake(bytes: Uint8Array): void {
-    this.queued.push({ bytes, info: handshakeMessageInfo(decodeTls13Message(bytes)) });
+    this.records.queueHandshake(bytes);
   }
 
-  /** The largest content one protected record may carry (RFC 8449: the limit counts the type byte). */
-  private maxFragment(): number {
-    if (!this.writeProtection || this.peerRecordSizeLimit === null) return MAX_PLAINTEXT_LENGTH;
-    return Math.min(MAX_PLAINTEXT_LENGTH, this.peerRecordSizeLimit - 1);
-  }
-
-  /** Send what is queued: as few records as fit, each message listed in the record that ends it. */
+  /** Send what is queued. */
   protected async flush(): Promise<void> {
-    if (this.queued.length === 0) return;
-    const queued = this.queued;
-    this.queued = [];
-    const total = queued.reduce((n, m) => n + m.bytes.length, 0);
-    const all = new Uint8Array(total);
-    const starts: number[] = [];
-    let o = 0;
-    for (const m of queued) {
-      starts.push(o);
-      all.set(m.bytes, o);
-      o += m.bytes.length;
-    }
-    const max = this.maxFragment();
-    for (let from = 0; from < total; from += max) {
-      const to = Math.min(total, from + max);
-      const ending = queued.filter((m, i) => starts[i] + m.bytes.length > from && starts[i] + m.bytes.length <= to);
-      const cut = queued.find((m, i) => starts[i] < to && starts[i] + m.bytes.length > to);
-      const note = cut ? `the first part of ${cut.info.name}; it continues in the next record` : undefined;
-      // A plaintext record shows the messages' fields inside its fragment.
-      const children = this.writeProtection
-        ? []
-        : queued.flatMap((m, i) => (starts[i] >= from && starts[i] + m.bytes.length <= to ? [this.messageField(m, starts[i] - from + RECORD_HEADER_LENGTH)] : []));
-      await this.writeRecord(ContentType.handshake, all.subarray(from, to), ending.map((m) => m.info), note, children);
-    }
+    this.out.units.push(...(await this.records.flush()));
   }
 
-  private messageField(m: QueuedMessage, at: number): Field {
-    return { name: m.info.name, start: at, end: at + m.bytes.length, value: m.info.label, children: shiftFields(m.info.fields, at) };
-  }
-
-  /** One record, plaintext or protected with the current write keys, as a WireUnit. */
-  private async writeRecord(type: number, content: Uint8Array, messages: MessageInfo[], note?: string, children: Field[] = []): Promise<void> {
-    const protection = this.writeProtection;
-    if (!protection || type === ContentType.change_cipher_spec) {
-      const bytes = encodeRecord({ type, legacyRecordVersion: this.plaintextRecordVersion, fragment: content });
-      const { fields } = decodeRecord(bytes);
-      if (children.length) fields[fields.length - 1].children = children;
-      this.out.units.push({ bytes, fields, protection: 'plaintext', messages, ...(note ? { note } : {}) });
-      return;
-    }
-    const bytes = await protection.seal(type, content);
-    const { fields } = decodeRecord(bytes, { protectedRecord: true });
-    this.out.units.push({
-      bytes,
-      fields,
-      protection: protection.secretName.includes('handshake') ? 'handshake' : 'application',
-      key: protection.secretName,
-      messages,
-      ...(note ? { note } : {}),
-    });
-  }
-
-  private async writeAlert(alert: AlertInfo): Promise<void> {
-    const bytes = encodeAlert({ level: alert.level === 'warning' ? AlertLevel.warning : AlertLevel.fatal, description: alert.code });
-    await this.writeRecord(ContentType.alert, bytes, [alertMessageInfo(bytes, alert)]);
+  /** Appendix D.4: a ChangeCipherSpec record, to look like a resumed TLS 1.2 session to middleboxes. */
+  protected async sendChangeCipherSpec(): Promise<void> {
+    await this.flush();
+    this.out.units.push(await this.records.writeChangeCipherSpec());
   }
 
   private async sendCloseNotify(): Promise<void> {
     if (this.sentCloseNotify) return;
     await this.flush();
     this.sentCloseNotify = true;
-    await this.writeAlert(alertInfo('close_notify'));
-  }
-
-  /** Appendix D.4: a ChangeCipherSpec record (always plaintext) to look like a resumed TLS 1.2 session. */
-  protected async sendChangeCipherSpec(): Promise<void> {
-    await this.flush();
-    const content = Uint8Array.of(0x01);
-    const saved = this.plaintextRecordVersion;
-    this.plaintextRecordVersion = ProtocolVersion.TLS_1_2;
-    await this.writeRecord(
-      ContentType.change_cipher_spec,
-      content,
-      [changeCipherSpecInfo(content)],
-      'ChangeCipherSpec for middlebox compatibility (RFC 8446 Appendix D.4): ignored by TLS 1.3 peers',
-    );
-    this.plaintextRecordVersion = saved;
+    this.out.units.push(await this.records.writeAlert(alertInfo('close_notify')));
   }
 
   private async writeApplicationData(data: Uint8Array, messages: MessageInfo[]): Promise<void> {
     await this.flush();
-    const max = this.maxFragment();
-    if (data.length === 0) {
-      await this.writeRecord(ContentType.application_data, data, messages);
-      return;
-    }
-    for (let from = 0; from < data.length; from += max) {
-      const first = from === 0;
-      await this.writeRecord(
-        ContentType.application_data,
-        data.subarray(from, Math.min(data.length, from + max)),
-        first ? messages : [],
-        first ? undefined : 'application data continued from the previous record',
-      );
-    }
+    this.out.units.push(...(await this.records.writeApplicationData(data, messages)));
   }
 }
-

@@ -38,9 +38,16 @@ function established(outputs: EngineOutput[]) {
 }
 
 async function exchangeData(client: Tls13Client, server: Tls13Server, log: Awaited<ReturnType<typeof runPair>>) {
-  await pump(client, server, await client.sendApplicationData(utf8Encode('EHLO client.example\r\n'), []), 'client', log);
+  await pump(
+    client,
+    server,
+    await client.sendApplicationData(utf8Encode('EHLO client.example\r\n'), []),
+    'client',
+    log,
+  );
   await pump(client, server, await server.sendApplicationData(utf8Encode('250 server.example\r\n'), []), 'server', log);
-  const data = (outputs: EngineOutput[]) => eventsOf(outputs).flatMap((e) => (e.type === 'app-data' ? [Buffer.from(e.data).toString()] : []));
+  const data = (outputs: EngineOutput[]) =>
+    eventsOf(outputs).flatMap((e) => (e.type === 'app-data' ? [Buffer.from(e.data).toString()] : []));
   return { atServer: data(log.server), atClient: data(log.client) };
 }
 
@@ -63,8 +70,13 @@ describe('client and server engines complete the handshake', () => {
           expect(established(log.client)).toEqual({ type: 'tls-established', version: 'TLS 1.3', suite, group });
           expect(established(log.server)).toEqual({ type: 'tls-established', version: 'TLS 1.3', suite, group });
           const cv = log.wire.flatMap((w) => w.unit.messages).find((m) => m.name === 'CertificateVerify')!;
-          expect(cv.label).toBe(key === 'rsa' ? 'CertificateVerify (rsa_pss_rsae_sha256)' : 'CertificateVerify (ecdsa_secp256r1_sha256)');
-          expect(await exchangeData(client, server, log)).toEqual({ atServer: ['EHLO client.example\r\n'], atClient: ['250 server.example\r\n'] });
+          expect(cv.label).toBe(
+            key === 'rsa' ? 'CertificateVerify (rsa_pss_rsae_sha256)' : 'CertificateVerify (ecdsa_secp256r1_sha256)',
+          );
+          expect(await exchangeData(client, server, log)).toEqual({
+            atServer: ['EHLO client.example\r\n'],
+            atClient: ['250 server.example\r\n'],
+          });
         });
       }
     }
@@ -72,11 +84,16 @@ describe('client and server engines complete the handshake', () => {
 
   it('both sides derive the same secrets and the same shared secret', async () => {
     const log = await runPair(makeClient(), makeServer());
-    const secrets = (outputs: EngineOutput[]) => eventsOf(outputs).flatMap((e) => (e.type === 'secret' ? [`${e.name} ${toHex(e.value)}`] : []));
+    const secrets = (outputs: EngineOutput[]) =>
+      eventsOf(outputs).flatMap((e) => (e.type === 'secret' ? [`${e.name} ${toHex(e.value)}`] : []));
     expect(secrets(log.client)).toHaveLength(5);
     expect(secrets(log.client)).toEqual(secrets(log.server));
     const shared = (outputs: EngineOutput[]) =>
-      eventsOf(outputs).flatMap((e) => (e.type === 'calc' && e.name === 'ecdhe' ? e.values.filter((v) => v.name === 'shared_secret').map((v) => v.value) : []));
+      eventsOf(outputs).flatMap((e) =>
+        e.type === 'calc' && e.name === 'ecdhe'
+          ? e.values.filter((v) => v.name === 'shared_secret').map((v) => v.value)
+          : [],
+      );
     expect(shared(log.client)).toHaveLength(1);
     expect(shared(log.client)).toEqual(shared(log.server));
   });
@@ -101,7 +118,10 @@ describe('client and server engines complete the handshake', () => {
 
   it('sends the first ClientHello with record version 0x0301 and everything else with 0x0303', async () => {
     const log = await runPair(makeClient(), makeServer());
-    expect(log.wire.map((w) => toHex(w.unit.bytes.subarray(1, 3)))).toEqual(['0301', ...log.wire.slice(1).map(() => '0303')]);
+    expect(log.wire.map((w) => toHex(w.unit.bytes.subarray(1, 3)))).toEqual([
+      '0301',
+      ...log.wire.slice(1).map(() => '0303'),
+    ]);
   });
 
   it('negotiates ALPN and acknowledges server_name and record_size_limit in EncryptedExtensions', async () => {
@@ -110,9 +130,16 @@ describe('client and server engines complete the handshake', () => {
       makeServer({ alpn: ['smtp'], recordSizeLimit: 8192 }),
     );
     expect(failureOf(log.client)).toBeUndefined();
-    expect(eventsOf(log.client).find((e) => e.type === 'note' && e.name === 'tls.alpn')).toMatchObject({ text: 'Application protocol: smtp' });
+    expect(eventsOf(log.client).find((e) => e.type === 'note' && e.name === 'tls.alpn')).toMatchObject({
+      text: 'Application protocol: smtp',
+    });
     const ee = log.wire.flatMap((w) => w.unit.messages).find((m) => m.name === 'EncryptedExtensions')!;
-    expect(ee.fields.find((f) => f.name === 'extensions')!.children!.slice(1).map((f) => [f.name, f.value ?? ''])).toEqual([
+    expect(
+      ee.fields
+        .find((f) => f.name === 'extensions')!
+        .children!.slice(1)
+        .map((f) => [f.name, f.value ?? '']),
+    ).toEqual([
       ['server_name', ''],
       ['application_layer_protocol_negotiation', 'smtp'],
       ['record_size_limit', '8192'],
@@ -122,7 +149,11 @@ describe('client and server engines complete the handshake', () => {
 
 describe('HelloRetryRequest', () => {
   it('a server that prefers a group the client supports but sent no share for asks for it, then completes', async () => {
-    const client = makeClient({ groups: ['x25519', 'secp256r1'], keyShares: ['x25519'], middleboxCompatibility: false });
+    const client = makeClient({
+      groups: ['x25519', 'secp256r1'],
+      keyShares: ['x25519'],
+      middleboxCompatibility: false,
+    });
     const server = makeServer({ groups: ['secp256r1', 'x25519'] });
     const log = await runPair(client, server);
     expect(failureOf(log.client)).toBeUndefined();
@@ -137,7 +168,10 @@ describe('HelloRetryRequest', () => {
     // §5.1: only the initial ClientHello may use record version 0x0301.
     expect(toHex(log.wire[2].unit.bytes.subarray(1, 3))).toBe('0303');
     expect(established(log.client)).toMatchObject({ group: 'secp256r1' });
-    expect(await exchangeData(client, server, log)).toEqual({ atServer: ['EHLO client.example\r\n'], atClient: ['250 server.example\r\n'] });
+    expect(await exchangeData(client, server, log)).toEqual({
+      atServer: ['EHLO client.example\r\n'],
+      atClient: ['250 server.example\r\n'],
+    });
   });
 
   it('both transcripts start with message_hash after a HelloRetryRequest', async () => {
@@ -149,10 +183,18 @@ describe('HelloRetryRequest', () => {
   });
 
   it('in compatibility mode the client sends its ChangeCipherSpec right after the HelloRetryRequest', async () => {
-    const log = await runPair(makeClient({ keyShares: ['x25519'], middleboxCompatibility: true }), makeServer({ groups: ['secp256r1'] }));
+    const log = await runPair(
+      makeClient({ keyShares: ['x25519'], middleboxCompatibility: true }),
+      makeServer({ groups: ['secp256r1'] }),
+    );
     expect(failureOf(log.client)).toBeUndefined();
     const names = log.wire.map((w) => `${w.from}:${w.unit.messages.map((m) => m.name).join('+')}`);
-    expect(names.slice(0, 4)).toEqual(['client:ClientHello', 'server:HelloRetryRequest', 'server:ChangeCipherSpec', 'client:ChangeCipherSpec']);
+    expect(names.slice(0, 4)).toEqual([
+      'client:ClientHello',
+      'server:HelloRetryRequest',
+      'server:ChangeCipherSpec',
+      'client:ChangeCipherSpec',
+    ]);
     expect(names[4]).toBe('client:ClientHello');
     expect(names.filter((n) => n.endsWith('ChangeCipherSpec'))).toHaveLength(2);
   });
@@ -171,18 +213,35 @@ describe('HelloRetryRequest', () => {
 
 describe('failures and their alerts', () => {
   it('no common cipher suite: the server sends handshake_failure (40) in the clear', async () => {
-    const log = await runPair(makeClient({ cipherSuites: ['TLS_AES_128_GCM_SHA256'] }), makeServer({ cipherSuites: ['TLS_AES_256_GCM_SHA384'] }));
+    const log = await runPair(
+      makeClient({ cipherSuites: ['TLS_AES_128_GCM_SHA256'] }),
+      makeServer({ cipherSuites: ['TLS_AES_256_GCM_SHA384'] }),
+    );
     const f = failureOf(log.server)!;
-    expect(f).toMatchObject({ detectedBy: 'server', check: 'tls.negotiation.cipher-suite', alertSent: { description: 'handshake_failure', code: 40 } });
+    expect(f).toMatchObject({
+      detectedBy: 'server',
+      check: 'tls.negotiation.cipher-suite',
+      alertSent: { description: 'handshake_failure', code: 40 },
+    });
     expect(f.message).toMatch(/^tls: /);
     const alert = log.wire.at(-1)!;
-    expect([alert.from, alert.unit.protection, toHex(alert.unit.bytes)]).toEqual(['server', 'plaintext', '15030300020228']);
-    expect(failureOf(log.client)?.alertReceived).toEqual({ level: 'fatal', description: 'handshake_failure', code: 40 });
+    expect([alert.from, alert.unit.protection, toHex(alert.unit.bytes)]).toEqual([
+      'server',
+      'plaintext',
+      '15030300020228',
+    ]);
+    expect(failureOf(log.client)?.alertReceived).toEqual({
+      level: 'fatal',
+      description: 'handshake_failure',
+      code: 40,
+    });
     expect(statesOf(log.server)).toEqual(['RECVD_CH', 'failed']);
   });
 
   it('a ClientHello without supported_versions at a TLS 1.3-only server gets protocol_version (70)', async () => {
-    const client = makeClient({ extensionOrder: ['server_name', 'supported_groups', 'signature_algorithms', 'key_share'] });
+    const client = makeClient({
+      extensionOrder: ['server_name', 'supported_groups', 'signature_algorithms', 'key_share'],
+    });
     const log = await runPair(client, makeServer());
     expect(failureOf(log.server)?.alertSent).toEqual({ level: 'fatal', description: 'protocol_version', code: 70 });
     expect(failureOf(log.client)?.alertReceived?.code).toBe(70);
@@ -195,7 +254,10 @@ describe('failures and their alerts', () => {
 
   it('no common group: handshake_failure (40)', async () => {
     const log = await runPair(makeClient({ groups: ['x25519'] }), makeServer({ groups: ['secp256r1'] }));
-    expect(failureOf(log.server)).toMatchObject({ check: 'tls.negotiation.group', alertSent: { description: 'handshake_failure', code: 40 } });
+    expect(failureOf(log.server)).toMatchObject({
+      check: 'tls.negotiation.group',
+      alertSent: { description: 'handshake_failure', code: 40 },
+    });
   });
 
   it('a flipped byte in the encrypted server flight: the client sends bad_record_mac (20), encrypted', async () => {
@@ -210,11 +272,17 @@ describe('failures and their alerts', () => {
     const f = failureOf(log.client)!;
     expect(f).toMatchObject({ check: 'tls.record-mac', alertSent: { description: 'bad_record_mac', code: 20 } });
     const alert = log.wire.at(-1)!;
-    expect([alert.from, alert.unit.protection, alert.unit.key]).toEqual(['client', 'handshake', 'client_handshake_traffic_secret']);
+    expect([alert.from, alert.unit.protection, alert.unit.key]).toEqual([
+      'client',
+      'handshake',
+      'client_handshake_traffic_secret',
+    ]);
     expect(alert.unit.messages[0].label).toBe('Alert: bad_record_mac (20)');
     // The server opens the encrypted alert with the client's handshake keys.
     expect(failureOf(log.server)?.alertReceived?.code).toBe(20);
-    const received = eventsOf(log.client).filter((e) => e.type === 'received').at(-1);
+    const received = eventsOf(log.client)
+      .filter((e) => e.type === 'received')
+      .at(-1);
     expect(received?.type === 'received' && received.units[0].note).toBe('could not be opened: bad_record_mac');
   });
 
@@ -230,10 +298,20 @@ describe('failures and their alerts', () => {
     expect(log.wire.at(-1)!.unit.key).toBe('server_application_traffic_secret_0');
   });
 
-  it("a server key that does not match its certificate: the client sends decrypt_error (51)", async () => {
-    const log = await runPair(makeClient(), new Tls13Server({ provider, certificateChain: [ecdsa().der], signingKey: testCertificate('ecdsa-p256', 'other').signingKey }));
+  it('a server key that does not match its certificate: the client sends decrypt_error (51)', async () => {
+    const log = await runPair(
+      makeClient(),
+      new Tls13Server({
+        provider,
+        certificateChain: [ecdsa().der],
+        signingKey: testCertificate('ecdsa-p256', 'other').signingKey,
+      }),
+    );
     const f = failureOf(log.client)!;
-    expect(f).toMatchObject({ check: 'tls13.certificate-verify', alertSent: { description: 'decrypt_error', code: 51 } });
+    expect(f).toMatchObject({
+      check: 'tls13.certificate-verify',
+      alertSent: { description: 'decrypt_error', code: 51 },
+    });
     expect(f.message).toBe('tls: invalid signature by the server certificate');
     const sig = eventsOf(log.client).find((e) => e.type === 'calc' && e.name === 'signature');
     expect(sig?.type === 'calc' && sig.checks?.[0].ok).toBe(false);
@@ -246,7 +324,11 @@ describe('failures and their alerts', () => {
     const [expected, received] = f.compared!;
     expect(expected.name).toBe('expected_verify_data');
     expect(received.name).toBe('received_verify_data');
-    expect(Buffer.from(expected.value, 'hex').map((b, i) => b ^ Buffer.from(received.value, 'hex')[i]).every((x) => x === 0xff)).toBe(true);
+    expect(
+      Buffer.from(expected.value, 'hex')
+        .map((b, i) => b ^ Buffer.from(received.value, 'hex')[i])
+        .every((x) => x === 0xff),
+    ).toBe(true);
     expect(failureOf(log.server)?.alertReceived?.code).toBe(51);
   });
 
@@ -261,7 +343,11 @@ describe('failures and their alerts', () => {
   it('an unexpected handshake message: unexpected_message (10)', async () => {
     const server = makeServer();
     await server.start();
-    const finished = encodeRecord({ type: 22, legacyRecordVersion: 0x0303, fragment: encodeFinished({ verifyData: new Uint8Array(32) }) });
+    const finished = encodeRecord({
+      type: 22,
+      legacyRecordVersion: 0x0303,
+      fragment: encodeFinished({ verifyData: new Uint8Array(32) }),
+    });
     const out = await server.receive(finished);
     expect(out.failure).toMatchObject({ check: 'tls.unexpected-message', alertSent: { code: 10 } });
     expect(out.failure!.message).toBe('tls: unexpected Finished in START');
@@ -288,16 +374,36 @@ describe('failures and their alerts', () => {
   it('a TLS 1.2 ServerHello with the downgrade sentinel: illegal_parameter (47)', async () => {
     const client = makeClient();
     await client.start();
-    const random = concat(new Uint8Array(24).fill(7), Uint8Array.from([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01]));
-    const sh = encodeServerHello({ legacyVersion: 0x0303, random, legacySessionIdEcho: new Uint8Array(0), cipherSuite: 0xc02f, legacyCompressionMethod: 0, extensions: [] });
+    const random = concat(
+      new Uint8Array(24).fill(7),
+      Uint8Array.from([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01]),
+    );
+    const sh = encodeServerHello({
+      legacyVersion: 0x0303,
+      random,
+      legacySessionIdEcho: new Uint8Array(0),
+      cipherSuite: 0xc02f,
+      legacyCompressionMethod: 0,
+      extensions: [],
+    });
     const out = await client.receive(encodeRecord({ type: 22, legacyRecordVersion: 0x0303, fragment: sh }));
-    expect(out.failure).toMatchObject({ check: 'tls13.downgrade', alertSent: { description: 'illegal_parameter', code: 47 } });
+    expect(out.failure).toMatchObject({
+      check: 'tls13.downgrade',
+      alertSent: { description: 'illegal_parameter', code: 47 },
+    });
   });
 
   it('a TLS 1.2 ServerHello without the sentinel: protocol_version (70)', async () => {
     const client = makeClient();
     await client.start();
-    const sh = encodeServerHello({ legacyVersion: 0x0303, random: new Uint8Array(32).fill(9), legacySessionIdEcho: new Uint8Array(0), cipherSuite: 0xc02f, legacyCompressionMethod: 0, extensions: [] });
+    const sh = encodeServerHello({
+      legacyVersion: 0x0303,
+      random: new Uint8Array(32).fill(9),
+      legacySessionIdEcho: new Uint8Array(0),
+      cipherSuite: 0xc02f,
+      legacyCompressionMethod: 0,
+      extensions: [],
+    });
     const out = await client.receive(encodeRecord({ type: 22, legacyRecordVersion: 0x0303, fragment: sh }));
     expect(out.failure).toMatchObject({ check: 'tls.negotiation.version', alertSent: { code: 70 } });
   });
@@ -331,7 +437,10 @@ describe('failures and their alerts', () => {
     await client.start();
     const out = await client.receive(Uint8Array.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28]));
     expect(out.units).toEqual([]);
-    expect(out.failure).toMatchObject({ check: 'tls.alert', alertReceived: { description: 'handshake_failure', code: 40 } });
+    expect(out.failure).toMatchObject({
+      check: 'tls.alert',
+      alertReceived: { description: 'handshake_failure', code: 40 },
+    });
     expect(statesOf([out])).toEqual(['failed']);
     expect(await client.receive(new Uint8Array([1, 2, 3]))).toEqual({ units: [], events: [], closed: true });
   });
@@ -362,7 +471,10 @@ describe('records and messages across reads', () => {
   it('splits a certificate chain larger than 2^14 across records and reassembles it', async () => {
     const cert = rsa();
     const chain = Array.from({ length: 24 }, () => cert.der);
-    const log = await runPair(makeClient(), new Tls13Server({ provider, certificateChain: chain, signingKey: cert.signingKey }));
+    const log = await runPair(
+      makeClient(),
+      new Tls13Server({ provider, certificateChain: chain, signingKey: cert.signingKey }),
+    );
     expect(failureOf(log.client)).toBeUndefined();
     const flight = log.wire.filter((w) => w.from === 'server' && w.unit.protection === 'handshake');
     expect(flight.length).toBeGreaterThan(1);
@@ -391,12 +503,21 @@ describe('after the handshake', () => {
       ['client', 'client_application_traffic_secret_0', 'KeyUpdate (update_requested)'],
       ['server', 'server_application_traffic_secret_0', 'KeyUpdate (update_not_requested)'],
     ]);
-    expect(await exchangeData(client, server, log)).toEqual({ atServer: ['EHLO client.example\r\n'], atClient: ['250 server.example\r\n'] });
-    expect(log.wire.slice(-2).map((w) => w.unit.key)).toEqual(['client_application_traffic_secret_1', 'server_application_traffic_secret_1']);
+    expect(await exchangeData(client, server, log)).toEqual({
+      atServer: ['EHLO client.example\r\n'],
+      atClient: ['250 server.example\r\n'],
+    });
+    expect(log.wire.slice(-2).map((w) => w.unit.key)).toEqual([
+      'client_application_traffic_secret_1',
+      'server_application_traffic_secret_1',
+    ]);
   });
 
   it('the client reports the PSK of a NewSessionTicket', async () => {
-    const log = await runPair(makeClient(), makeServer({ newSessionTicket: { lifetime: 7200, nonce: Uint8Array.of(1, 2) } }));
+    const log = await runPair(
+      makeClient(),
+      makeServer({ newSessionTicket: { lifetime: 7200, nonce: Uint8Array.of(1, 2) } }),
+    );
     const psk = eventsOf(log.client).find((e) => e.type === 'calc' && e.title === 'PSK for the session ticket');
     const serverPsk = eventsOf(log.server).find((e) => e.type === 'calc' && e.title === 'PSK for the session ticket');
     expect(psk).toEqual(serverPsk);
@@ -427,17 +548,46 @@ describe('client authentication', () => {
       makeServer({ clientAuthentication: { verifyClientCertificate: trustingVerifier, required: true } }),
     );
     expect(failureOf(log.server)).toBeUndefined();
-    expect(statesOf(log.client)).toEqual(['WAIT_SH', 'WAIT_EE', 'WAIT_CERT_CR', 'WAIT_CERT', 'WAIT_CV', 'WAIT_FINISHED', 'CONNECTED']);
-    expect(statesOf(log.server)).toEqual(['RECVD_CH', 'NEGOTIATED', 'WAIT_FLIGHT2', 'WAIT_CERT', 'WAIT_CV', 'WAIT_FINISHED', 'CONNECTED']);
+    expect(statesOf(log.client)).toEqual([
+      'WAIT_SH',
+      'WAIT_EE',
+      'WAIT_CERT_CR',
+      'WAIT_CERT',
+      'WAIT_CV',
+      'WAIT_FINISHED',
+      'CONNECTED',
+    ]);
+    expect(statesOf(log.server)).toEqual([
+      'RECVD_CH',
+      'NEGOTIATED',
+      'WAIT_FLIGHT2',
+      'WAIT_CERT',
+      'WAIT_CV',
+      'WAIT_FINISHED',
+      'CONNECTED',
+    ]);
     const clientFlight = log.wire.filter((w) => w.from === 'client').at(-1)!;
     expect(clientFlight.unit.messages.map((m) => m.name)).toEqual(['Certificate', 'CertificateVerify', 'Finished']);
   });
 
   it('a client without a certificate sends an empty one; a server that requires one sends certificate_required (116)', async () => {
-    const optional = await runPair(makeClient(), makeServer({ clientAuthentication: { verifyClientCertificate: trustingVerifier } }));
+    const optional = await runPair(
+      makeClient(),
+      makeServer({ clientAuthentication: { verifyClientCertificate: trustingVerifier } }),
+    );
     expect(failureOf(optional.server)).toBeUndefined();
-    expect(statesOf(optional.server)).toEqual(['RECVD_CH', 'NEGOTIATED', 'WAIT_FLIGHT2', 'WAIT_CERT', 'WAIT_FINISHED', 'CONNECTED']);
-    const required = await runPair(makeClient(), makeServer({ clientAuthentication: { verifyClientCertificate: trustingVerifier, required: true } }));
+    expect(statesOf(optional.server)).toEqual([
+      'RECVD_CH',
+      'NEGOTIATED',
+      'WAIT_FLIGHT2',
+      'WAIT_CERT',
+      'WAIT_FINISHED',
+      'CONNECTED',
+    ]);
+    const required = await runPair(
+      makeClient(),
+      makeServer({ clientAuthentication: { verifyClientCertificate: trustingVerifier, required: true } }),
+    );
     expect(failureOf(required.server)).toMatchObject({ alertSent: { description: 'certificate_required', code: 116 } });
   });
 });

@@ -26,7 +26,9 @@ const hex = toHex;
 const v = (side: 'client' | 'server', op: string, name: string) => hex(rfcValue(rfc, side, op, name));
 
 describe('HKDF-Expand-Label against every "derive secret" step of RFC 8448 §3', () => {
-  const derives = rfc.filter((s) => /^(derive secret|generate resumption secret|calculate finished)/.test(s.op) && s.values.has('PRK'));
+  const derives = rfc.filter(
+    (s) => /^(derive secret|generate resumption secret|calculate finished)/.test(s.op) && s.values.has('PRK'),
+  );
 
   it('finds all of the RFC derivations to check', () => {
     // c hs, s hs, derived x2 (server) + derived (client), c ap, s ap, exp master, res master, resumption, finished x2
@@ -60,14 +62,19 @@ describe('HKDF-Expand-Label against every "derive secret" step of RFC 8448 §3',
 describe('HKDF-Extract against the RFC 8448 "extract secret" steps', () => {
   it('early secret from zero salt and zero IKM', async () => {
     const zeros = new Uint8Array(32);
-    expect(hex(await hkdfExtract(provider, 'SHA-256', zeros, rfcValue(rfc, 'server', 'extract secret "early"', 'IKM')))).toBe(
-      v('server', 'extract secret "early"', 'secret'),
-    );
+    expect(
+      hex(await hkdfExtract(provider, 'SHA-256', zeros, rfcValue(rfc, 'server', 'extract secret "early"', 'IKM'))),
+    ).toBe(v('server', 'extract secret "early"', 'secret'));
   });
   for (const stage of ['handshake', 'master']) {
     it(`${stage} secret from its salt and IKM`, async () => {
       const op = `extract secret "${stage}"`;
-      const out = await hkdfExtract(provider, 'SHA-256', rfcValue(rfc, 'server', op, 'salt'), rfcValue(rfc, 'server', op, 'IKM'));
+      const out = await hkdfExtract(
+        provider,
+        'SHA-256',
+        rfcValue(rfc, 'server', op, 'salt'),
+        rfcValue(rfc, 'server', op, 'IKM'),
+      );
       expect(hex(out)).toBe(v('server', op, 'secret'));
     });
   }
@@ -103,7 +110,12 @@ describe('the key schedule stages reproduce RFC 8448 §3 from its inputs', () =>
     t.add('ServerHello', serverHello);
     const helloHash = await t.hash('SHA-256');
     expect(hex(helloHash)).toBe(v('server', 'derive secret "tls13 c hs traffic"', 'hash'));
-    const s = await deriveHandshakeSecrets(provider, suite, rfcValue(rfc, 'server', 'extract secret "handshake"', 'IKM'), helloHash);
+    const s = await deriveHandshakeSecrets(
+      provider,
+      suite,
+      rfcValue(rfc, 'server', 'extract secret "handshake"', 'IKM'),
+      helloHash,
+    );
     expect(hex(s.early_secret)).toBe(v('server', 'extract secret "early"', 'secret'));
     expect(hex(s.empty_hash)).toBe(v('server', 'derive secret for handshake "tls13 derived"', 'hash'));
     expect(hex(s.derived_secret)).toBe(v('server', 'derive secret for handshake "tls13 derived"', 'expanded'));
@@ -120,16 +132,30 @@ describe('the key schedule stages reproduce RFC 8448 §3 from its inputs', () =>
     t.add('server flight', serverFlightPayloads[1]);
     const finishedHash = await t.hash('SHA-256');
     expect(hex(finishedHash)).toBe(v('server', 'derive secret "tls13 c ap traffic"', 'hash'));
-    const a = await deriveApplicationSecrets(provider, suite, rfcValue(rfc, 'server', 'extract secret "handshake"', 'secret'), finishedHash);
+    const a = await deriveApplicationSecrets(
+      provider,
+      suite,
+      rfcValue(rfc, 'server', 'extract secret "handshake"', 'secret'),
+      finishedHash,
+    );
     expect(hex(a.derived_secret)).toBe(v('server', 'derive secret for master "tls13 derived"', 'expanded'));
     expect(hex(a.master_secret)).toBe(v('server', 'extract secret "master"', 'secret'));
-    expect(hex(a.client_application_traffic_secret_0)).toBe(v('server', 'derive secret "tls13 c ap traffic"', 'expanded'));
-    expect(hex(a.server_application_traffic_secret_0)).toBe(v('server', 'derive secret "tls13 s ap traffic"', 'expanded'));
+    expect(hex(a.client_application_traffic_secret_0)).toBe(
+      v('server', 'derive secret "tls13 c ap traffic"', 'expanded'),
+    );
+    expect(hex(a.server_application_traffic_secret_0)).toBe(
+      v('server', 'derive secret "tls13 s ap traffic"', 'expanded'),
+    );
     expect(hex(a.exporter_master_secret)).toBe(v('server', 'derive secret "tls13 exp master"', 'expanded'));
     t.add('Finished', clientFinished);
     const res = await deriveResumptionMasterSecret(provider, suite, a.master_secret, await t.hash('SHA-256'));
     expect(hex(res)).toBe(v('client', 'derive secret "tls13 res master"', 'expanded'));
-    const psk = await deriveResumptionPsk(provider, suite, res, rfcValue(rfc, 'server', 'generate resumption secret', 'hash'));
+    const psk = await deriveResumptionPsk(
+      provider,
+      suite,
+      res,
+      rfcValue(rfc, 'server', 'generate resumption secret', 'hash'),
+    );
     expect(hex(psk)).toBe(v('server', 'generate resumption secret', 'expanded'));
   });
 
@@ -141,7 +167,11 @@ describe('the key schedule stages reproduce RFC 8448 §3 from its inputs', () =>
       // Transcript through CertificateVerify: CH, SH, EE, Certificate, CertificateVerify.
       await provider.digest(
         'SHA-256',
-        Buffer.concat([clientHello, serverHello, serverFlightPayloads[1].subarray(0, serverFlightPayloads[1].length - 36)]),
+        Buffer.concat([
+          clientHello,
+          serverHello,
+          serverFlightPayloads[1].subarray(0, serverFlightPayloads[1].length - 36),
+        ]),
       ),
     );
     expect(hex(server.finished_key)).toBe(v('server', 'calculate finished', 'expanded'));

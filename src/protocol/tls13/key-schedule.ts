@@ -66,6 +66,17 @@ import type { Tls13CipherSuite } from './cipher-suites.ts';
 
 const EMPTY: Uint8Array = new Uint8Array(0);
 
+/** Transcript-Hash("") per provider and hash: the context of both "derived" steps. */
+const emptyHashes = new WeakMap<CryptoProvider, Map<HashName, Promise<Uint8Array>>>();
+
+function emptyHash(p: CryptoProvider, hash: HashName): Promise<Uint8Array> {
+  let byHash = emptyHashes.get(p);
+  if (!byHash) emptyHashes.set(p, (byHash = new Map()));
+  let h = byHash.get(hash);
+  if (!h) byHash.set(hash, (h = p.digest(hash, EMPTY)));
+  return h;
+}
+
 /** RFC 5869 §2.2: PRK = HMAC-Hash(salt, IKM). */
 export function hkdfExtract(p: CryptoProvider, hash: HashName, salt: Uint8Array, ikm: Uint8Array): Promise<Uint8Array> {
   return p.hmac(hash, salt, ikm);
@@ -98,7 +109,12 @@ export async function hkdfExpand(
  *   } HkdfLabel;
  */
 export function encodeHkdfLabel(length: number, label: string, context: Uint8Array): Uint8Array {
-  return build((w) => w.u16(length).opaque(1, utf8Encode('tls13 ' + label)).opaque(1, context));
+  return build((w) =>
+    w
+      .u16(length)
+      .opaque(1, utf8Encode('tls13 ' + label))
+      .opaque(1, context),
+  );
 }
 
 /** §7.1: HKDF-Expand-Label(Secret, Label, Context, Length) = HKDF-Expand(Secret, HkdfLabel, Length). */
@@ -145,7 +161,7 @@ export async function deriveHandshakeSecrets(
 ): Promise<HandshakeSecrets> {
   const zeros = new Uint8Array(suite.hashLength);
   const early_secret = await hkdfExtract(p, suite.hash, zeros, zeros);
-  const empty_hash = await p.digest(suite.hash, EMPTY);
+  const empty_hash = await emptyHash(p, suite.hash);
   const derived_secret = await deriveSecret(p, suite, early_secret, 'derived', empty_hash);
   const handshake_secret = await hkdfExtract(p, suite.hash, derived_secret, sharedSecret);
   return {
@@ -175,14 +191,26 @@ export async function deriveApplicationSecrets(
   serverFinishedHash: Uint8Array,
 ): Promise<ApplicationSecrets> {
   const zeros = new Uint8Array(suite.hashLength);
-  const empty_hash = await p.digest(suite.hash, EMPTY);
+  const empty_hash = await emptyHash(p, suite.hash);
   const derived_secret = await deriveSecret(p, suite, handshakeSecret, 'derived', empty_hash);
   const master_secret = await hkdfExtract(p, suite.hash, derived_secret, zeros);
   return {
     derived_secret,
     master_secret,
-    client_application_traffic_secret_0: await deriveSecret(p, suite, master_secret, 'c ap traffic', serverFinishedHash),
-    server_application_traffic_secret_0: await deriveSecret(p, suite, master_secret, 's ap traffic', serverFinishedHash),
+    client_application_traffic_secret_0: await deriveSecret(
+      p,
+      suite,
+      master_secret,
+      'c ap traffic',
+      serverFinishedHash,
+    ),
+    server_application_traffic_secret_0: await deriveSecret(
+      p,
+      suite,
+      master_secret,
+      's ap traffic',
+      serverFinishedHash,
+    ),
     exporter_master_secret: await deriveSecret(p, suite, master_secret, 'exp master', serverFinishedHash),
   };
 }

@@ -68,7 +68,8 @@ export function leafSpki(certificate: Uint8Array): { spki: Uint8Array; keyKind?:
   if (equalBytes(oidBytes, OID_RSA)) return { spki, keyKind: 'rsa' };
   if (equalBytes(oidBytes, OID_EC_PUBLIC_KEY)) {
     const param = readTlv(certificate, oid.end, algorithm.end);
-    if (param && equalBytes(certificate.subarray(param.start, param.end), OID_P256)) return { spki, keyKind: 'ecdsa-p256' };
+    if (param && equalBytes(certificate.subarray(param.start, param.end), OID_P256))
+      return { spki, keyKind: 'ecdsa-p256' };
   }
   return { spki };
 }

@@ -29,7 +29,9 @@ function labelFor(m: DecodedMessage): string {
   switch (m.name) {
     case 'ClientHello': {
       const ks = findExtension(m.message.extensions, ExtensionType.key_share);
-      const groups = ks ? tryOr(() => decodeKeyShareClientHello(ks.extensionData).map((e) => describeGroup(e.group)), []) : [];
+      const groups = ks
+        ? tryOr(() => decodeKeyShareClientHello(ks.extensionData).map((e) => describeGroup(e.group)), [])
+        : [];
       return groups.length ? `ClientHello (key share: ${groups.join(', ')})` : 'ClientHello';
     }
     case 'ServerHello': {
@@ -60,7 +62,14 @@ function labelFor(m: DecodedMessage): string {
 }
 
 export function handshakeMessageInfo(m: DecodedMessage): MessageInfo {
-  return { layer: 'tls', name: m.name, label: labelFor(m), explain: `tls13/${kebab(m.name)}`, bytes: m.bytes, fields: m.fields };
+  return {
+    layer: 'tls',
+    name: m.name,
+    label: labelFor(m),
+    explain: `tls13/${kebab(m.name)}`,
+    bytes: m.bytes,
+    fields: m.fields,
+  };
 }
 
 /** A message whose framing is whole but whose body does not decode. */
@@ -95,7 +104,14 @@ export function changeCipherSpecInfo(bytes: Uint8Array): MessageInfo {
     label: 'ChangeCipherSpec (middlebox compatibility)',
     explain: 'tls13/change-cipher-spec',
     bytes,
-    fields: [{ name: 'type', start: 0, end: bytes.length, value: bytes.length === 1 && bytes[0] === 1 ? 'change_cipher_spec (1)' : toHex(bytes) }],
+    fields: [
+      {
+        name: 'type',
+        start: 0,
+        end: bytes.length,
+        value: bytes.length === 1 && bytes[0] === 1 ? 'change_cipher_spec (1)' : toHex(bytes),
+      },
+    ],
   };
 }
 

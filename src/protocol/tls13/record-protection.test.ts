@@ -25,7 +25,11 @@ describe('opening the RFC 8448 §3 records with the RFC keys', () => {
     const p = new TrafficProtection(provider, suite, 'server_handshake_traffic_secret', key, iv);
     const [, flight] = rfcSteps(rfc, 'server', 'send handshake record');
     const opened = await p.open(flight.values.get('complete record')!);
-    expect(opened.ok && [opened.type, toHex(opened.content), opened.paddingLength]).toEqual([22, toHex(flight.values.get('payload')!), 0]);
+    expect(opened.ok && [opened.type, toHex(opened.content), opened.paddingLength]).toEqual([
+      22,
+      toHex(flight.values.get('payload')!),
+      0,
+    ]);
   });
 
   it('the client application records open in sequence: data (seq 0), then the alert (seq 1)', async () => {
@@ -35,7 +39,11 @@ describe('opening the RFC 8448 §3 records with the RFC keys', () => {
     const alert = rfcSteps(rfc, 'client', 'send alert record')[0];
     const first = await p.open(data.values.get('complete record')!);
     const second = await p.open(alert.values.get('complete record')!);
-    expect(first.ok && [first.seq, first.type, toHex(first.content)]).toEqual([0n, 23, toHex(data.values.get('payload')!)]);
+    expect(first.ok && [first.seq, first.type, toHex(first.content)]).toEqual([
+      0n,
+      23,
+      toHex(data.values.get('payload')!),
+    ]);
     expect(second.ok && [second.seq, second.type, toHex(second.content)]).toEqual([1n, 21, '0100']);
   });
 
@@ -69,9 +77,18 @@ describe('nonce and inner plaintext', () => {
 
   it('finds the content type behind any amount of zero padding, and none in all zeros (§5.4)', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 50 }), fc.integer({ min: 1, max: 255 }), fc.nat(30), (content, type, padding) => {
-        expect(decodeInnerPlaintext(encodeInnerPlaintext(content, type, padding))).toEqual({ content, type, paddingLength: padding });
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 50 }),
+        fc.integer({ min: 1, max: 255 }),
+        fc.nat(30),
+        (content, type, padding) => {
+          expect(decodeInnerPlaintext(encodeInnerPlaintext(content, type, padding))).toEqual({
+            content,
+            type,
+            paddingLength: padding,
+          });
+        },
+      ),
     );
     expect(decodeInnerPlaintext(new Uint8Array(5))).toBeNull();
   });

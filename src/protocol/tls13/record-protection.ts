@@ -36,7 +36,9 @@ export function encodeInnerPlaintext(content: Uint8Array, type: number, paddingL
 }
 
 /** §5.4: the content type is the last non-zero byte. Null when there is none. */
-export function decodeInnerPlaintext(inner: Uint8Array): { content: Uint8Array; type: number; paddingLength: number } | null {
+export function decodeInnerPlaintext(
+  inner: Uint8Array,
+): { content: Uint8Array; type: number; paddingLength: number } | null {
   let i = inner.length - 1;
   while (i >= 0 && inner[i] === 0) i--;
   if (i < 0) return null;
@@ -78,7 +80,13 @@ export class TrafficProtection {
   async seal(type: number, content: Uint8Array, paddingLength = 0): Promise<Uint8Array> {
     const inner = encodeInnerPlaintext(content, type, paddingLength);
     const length = inner.length + AEAD_TAG_LENGTH;
-    const header = Uint8Array.of(ContentType.application_data, ProtocolVersion.TLS_1_2 >> 8, ProtocolVersion.TLS_1_2 & 0xff, length >> 8, length & 0xff);
+    const header = Uint8Array.of(
+      ContentType.application_data,
+      ProtocolVersion.TLS_1_2 >> 8,
+      ProtocolVersion.TLS_1_2 & 0xff,
+      length >> 8,
+      length & 0xff,
+    );
     const nonce = perRecordNonce(this.iv, this.seq++);
     const encrypted = await this.provider.aeadSeal(this.suite.aead, this.key, nonce, header, inner);
     return concat(header, encrypted);
@@ -89,7 +97,13 @@ export class TrafficProtection {
     const header = record.subarray(0, RECORD_HEADER_LENGTH);
     const seq = this.seq++;
     const nonce = perRecordNonce(this.iv, seq);
-    const inner = await this.provider.aeadOpen(this.suite.aead, this.key, nonce, header, record.subarray(RECORD_HEADER_LENGTH));
+    const inner = await this.provider.aeadOpen(
+      this.suite.aead,
+      this.key,
+      nonce,
+      header,
+      record.subarray(RECORD_HEADER_LENGTH),
+    );
     if (!inner) return { ok: false, reason: 'bad_record_mac', nonce, seq };
     // §5.4: the inner plaintext may not exceed 2^14 + 1 (content plus the type byte).
     if (inner.length > MAX_PLAINTEXT_LENGTH + 1) return { ok: false, reason: 'record_overflow', nonce, seq };

@@ -95,7 +95,9 @@ describe('RFC 8448 §3: every record on the wire, byte for byte', () => {
   });
 
   it('the plaintext of each protected record is the RFC payload', () => {
-    const payloads = rfc.filter((s) => s.op.startsWith('send ') && s.values.has('payload')).map((s) => toHex(s.values.get('payload')!));
+    const payloads = rfc
+      .filter((s) => s.op.startsWith('send ') && s.values.has('payload'))
+      .map((s) => toHex(s.values.get('payload')!));
     const plaintexts = run.records.map((r) =>
       r.unit.messages.length ? toHex(Buffer.concat(r.unit.messages.map((m) => m.bytes))) : '',
     );
@@ -121,7 +123,8 @@ describe('RFC 8448 §3: every record on the wire, byte for byte', () => {
 });
 
 describe('RFC 8448 §3: every handshake message, byte for byte', () => {
-  const sent = () => run.records.flatMap((r) => r.unit.messages.map((m) => ({ from: r.from, name: m.name, bytes: toHex(m.bytes) })));
+  const sent = () =>
+    run.records.flatMap((r) => r.unit.messages.map((m) => ({ from: r.from, name: m.name, bytes: toHex(m.bytes) })));
   const cases: [string, 'client' | 'server', string, string][] = [
     ['ClientHello', 'client', 'construct a ClientHello', 'ClientHello'],
     ['ServerHello', 'server', 'construct a ServerHello', 'ServerHello'],
@@ -141,8 +144,11 @@ describe('RFC 8448 §3: every handshake message, byte for byte', () => {
 
   it('each side received exactly the messages the other sent', () => {
     const received = (outputs: EngineOutput[]) =>
-      events(outputs).flatMap((e) => (e.type === 'received' ? e.units.flatMap((u) => u.messages.map((m) => toHex(m.bytes))) : []));
-    const sentBy = (side: string) => run.records.filter((r) => r.from === side).flatMap((r) => r.unit.messages.map((m) => toHex(m.bytes)));
+      events(outputs).flatMap((e) =>
+        e.type === 'received' ? e.units.flatMap((u) => u.messages.map((m) => toHex(m.bytes))) : [],
+      );
+    const sentBy = (side: string) =>
+      run.records.filter((r) => r.from === side).flatMap((r) => r.unit.messages.map((m) => toHex(m.bytes)));
     expect(received(run.server).filter((h) => h !== toHex(RFC8448_APPLICATION_DATA))).toEqual(sentBy('client'));
     expect(received(run.client).filter((h) => h !== toHex(RFC8448_APPLICATION_DATA))).toEqual(sentBy('server'));
   });
@@ -175,13 +181,21 @@ describe('RFC 8448 §3: every secret, key and IV, on both sides', () => {
     }
     it(`${side}: client_application_write_key and _iv`, () => {
       const out = side === 'client' ? run.client : run.server;
-      expect(calcValue(out, 'client_application_write_key')).toBe(v('client', 'derive write traffic keys for application data', 'key expanded'));
-      expect(calcValue(out, 'client_application_write_iv')).toBe(v('client', 'derive write traffic keys for application data', 'iv expanded'));
+      expect(calcValue(out, 'client_application_write_key')).toBe(
+        v('client', 'derive write traffic keys for application data', 'key expanded'),
+      );
+      expect(calcValue(out, 'client_application_write_iv')).toBe(
+        v('client', 'derive write traffic keys for application data', 'iv expanded'),
+      );
     });
     it(`${side}: resumption_master_secret and the ticket's PSK`, () => {
       const out = side === 'client' ? run.client : run.server;
-      expect(calcValue(out, 'resumption_master_secret')).toBe(v('client', 'derive secret "tls13 res master"', 'expanded'));
-      expect(calcValue(out, 'ticket_psk')).toBe(v('server', 'generate resumption secret "tls13 resumption"', 'expanded'));
+      expect(calcValue(out, 'resumption_master_secret')).toBe(
+        v('client', 'derive secret "tls13 res master"', 'expanded'),
+      );
+      expect(calcValue(out, 'ticket_psk')).toBe(
+        v('server', 'generate resumption secret "tls13 resumption"', 'expanded'),
+      );
     });
     it(`${side}: its X25519 key pair`, () => {
       const out = side === 'client' ? run.client : run.server;
@@ -205,14 +219,18 @@ describe('RFC 8448 §3: every secret, key and IV, on both sides', () => {
   });
 
   it('the client verified the recorded CertificateVerify with the certificate key', () => {
-    const check = events(run.client).flatMap((e) => (e.type === 'calc' && e.name === 'signature' ? (e.checks ?? []) : []));
+    const check = events(run.client).flatMap((e) =>
+      e.type === 'calc' && e.name === 'signature' ? (e.checks ?? []) : [],
+    );
     expect(check.map((c) => [c.id, c.ok])).toEqual([['tls13.certificate-verify', true]]);
   });
 });
 
 describe('RFC 8448 §3: key log and outcome', () => {
   const keylog = (outputs: EngineOutput[]) =>
-    events(outputs).flatMap((e) => (e.type === 'secret' ? [`${e.name} ${toHex(e.clientRandom)} ${toHex(e.value)}`] : []));
+    events(outputs).flatMap((e) =>
+      e.type === 'secret' ? [`${e.name} ${toHex(e.clientRandom)} ${toHex(e.value)}`] : [],
+    );
 
   it('the client key log equals rfc8448-section3.keylog', () => {
     expect(keylog(run.client)).toEqual(rfcKeylog());
@@ -228,9 +246,11 @@ describe('RFC 8448 §3: key log and outcome', () => {
         suite: 'TLS_AES_128_GCM_SHA256',
         group: 'x25519',
       });
-      expect(events(outputs).filter((e) => e.type === 'app-data').map((e) => e.type === 'app-data' && toHex(e.data))).toEqual([
-        toHex(RFC8448_APPLICATION_DATA),
-      ]);
+      expect(
+        events(outputs)
+          .filter((e) => e.type === 'app-data')
+          .map((e) => e.type === 'app-data' && toHex(e.data)),
+      ).toEqual([toHex(RFC8448_APPLICATION_DATA)]);
       expect(outputs.some((o) => o.failure)).toBe(false);
       expect(outputs.at(-1)?.closed).toBe(true);
     }

@@ -56,7 +56,12 @@ import type { ClientHello } from '../tls/messages/client-hello.ts';
 import type { Finished } from '../tls/messages/finished.ts';
 import { encodeServerHello } from '../tls/messages/server-hello.ts';
 import { tls13CipherSuite, type Tls13CipherSuite } from './cipher-suites.ts';
-import { DEFAULT_CIPHER_SUITES, DEFAULT_ENCRYPTED_EXTENSIONS_ORDER, DEFAULT_GROUPS, type Tls13ServerConfig } from './config.ts';
+import {
+  DEFAULT_CIPHER_SUITES,
+  DEFAULT_ENCRYPTED_EXTENSIONS_ORDER,
+  DEFAULT_GROUPS,
+  type Tls13ServerConfig,
+} from './config.ts';
 import { implementedGroupName, isImplementedGroup, keyShareFor, malformedKeyShare, sharedSecret } from './ecdhe.ts';
 import { hexValue, textValue, Tls13Endpoint } from './endpoint.ts';
 import {
@@ -168,10 +173,14 @@ export class Tls13Server extends Tls13Endpoint {
       );
     }
     if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) {
-      throw new TlsFailure('illegalParameter', 'tls: a TLS 1.3 ClientHello must offer exactly the null compression method');
+      throw new TlsFailure(
+        'illegalParameter',
+        'tls: a TLS 1.3 ClientHello must offer exactly the null compression method',
+      );
     }
     const duplicate = duplicateExtensionType(extensions);
-    if (duplicate !== undefined) throw new TlsFailure('illegalParameter', `tls: ClientHello repeats ${describeExtensionType(duplicate)}`);
+    if (duplicate !== undefined)
+      throw new TlsFailure('illegalParameter', `tls: ClientHello repeats ${describeExtensionType(duplicate)}`);
     const psk = extensions.findIndex((e) => e.extensionType === ExtensionType.pre_shared_key);
     if (psk >= 0 && psk !== extensions.length - 1) {
       throw new TlsFailure('illegalParameter', 'tls: pre_shared_key must be the last extension (§4.2.11)');
@@ -181,7 +190,10 @@ export class Tls13Server extends Tls13Endpoint {
     if (suiteCode === undefined) {
       throw new TlsFailure('noCommonCipherSuite', 'tls: no cipher suite in common with the client', {
         compared: [
-          textValue('client_cipher_suites', ch.cipherSuites.map((c) => '0x' + c.toString(16).padStart(4, '0')).join(', ')),
+          textValue(
+            'client_cipher_suites',
+            ch.cipherSuites.map((c) => '0x' + c.toString(16).padStart(4, '0')).join(', '),
+          ),
           textValue('server_cipher_suites', (this.config.cipherSuites ?? DEFAULT_CIPHER_SUITES).join(', ')),
         ],
       });
@@ -192,7 +204,10 @@ export class Tls13Server extends Tls13Endpoint {
     const groupsExt = findExtension(extensions, ExtensionType.supported_groups);
     const keyShareExt = findExtension(extensions, ExtensionType.key_share);
     if (!groupsExt || !keyShareExt) {
-      throw new TlsFailure('missingExtension', `tls: ClientHello without ${groupsExt ? 'key_share' : 'supported_groups'} (§9.2)`);
+      throw new TlsFailure(
+        'missingExtension',
+        `tls: ClientHello without ${groupsExt ? 'key_share' : 'supported_groups'} (§9.2)`,
+      );
     }
     const clientGroups = decodeSupportedGroups(groupsExt.extensionData);
     const shares = decodeKeyShareClientHello(keyShareExt.extensionData);
@@ -222,7 +237,10 @@ export class Tls13Server extends Tls13Endpoint {
     if (!sigs) throw new TlsFailure('missingExtension', 'tls: ClientHello without signature_algorithms (§9.2)');
     const scheme = selectSignatureScheme(this.config.signingKey.kind, decodeSignatureAlgorithms(sigs.extensionData));
     if (scheme === undefined) {
-      throw new TlsFailure('noCommonSignatureScheme', `tls: the client accepts no signature scheme for a ${this.config.signingKey.kind} key`);
+      throw new TlsFailure(
+        'noCommonSignatureScheme',
+        `tls: the client accepts no signature scheme for a ${this.config.signingKey.kind} key`,
+      );
     }
     return scheme;
   }
@@ -232,7 +250,10 @@ export class Tls13Server extends Tls13Endpoint {
     const seen = new Set<number>();
     for (const share of shares) {
       if (seen.has(share.group) || !clientGroups.includes(share.group)) {
-        throw new TlsFailure('illegalParameter', `tls: key share for ${describeGroup(share.group)} is repeated or not in supported_groups`);
+        throw new TlsFailure(
+          'illegalParameter',
+          `tls: key share for ${describeGroup(share.group)} is repeated or not in supported_groups`,
+        );
       }
       seen.add(share.group);
       const group = implementedGroupName(share.group);
@@ -246,8 +267,9 @@ export class Tls13Server extends Tls13Endpoint {
     const rsl = findExtension(extensions, ExtensionType.record_size_limit);
     if (rsl) {
       const limit = decodeRecordSizeLimit(rsl.extensionData);
-      if (limit < 64) throw new TlsFailure('illegalParameter', `tls: record_size_limit ${limit} is below 64 (RFC 8449 §4)`);
-      this.peerRecordSizeLimit = limit;
+      if (limit < 64)
+        throw new TlsFailure('illegalParameter', `tls: record_size_limit ${limit} is below 64 (RFC 8449 §4)`);
+      this.records.peerRecordSizeLimit = limit;
     }
     const sni = findExtension(extensions, ExtensionType.server_name);
     const serverName = sni ? (decodeServerName(sni.extensionData)[0] ?? null) : null;
@@ -260,7 +282,11 @@ export class Tls13Server extends Tls13Endpoint {
     const offered = decodeAlpn(ext.extensionData);
     const chosen = this.config.alpn.find((p) => offered.includes(p));
     // RFC 7301 §3.2: no overlap is fatal, no_application_protocol.
-    if (!chosen) throw new TlsFailure('noApplicationProtocol', `tls: client offers ALPN ${offered.join(', ')}; server speaks ${this.config.alpn.join(', ')}`);
+    if (!chosen)
+      throw new TlsFailure(
+        'noApplicationProtocol',
+        `tls: client offers ALPN ${offered.join(', ')}; server speaks ${this.config.alpn.join(', ')}`,
+      );
     return chosen;
   }
 
@@ -277,12 +303,21 @@ export class Tls13Server extends Tls13Endpoint {
     const ks = findExtension(ch.extensions, ExtensionType.key_share);
     const shares = ks ? decodeKeyShareClientHello(ks.extensionData) : [];
     if (shares.length !== 1 || shares[0].group !== NamedGroup[group]) {
-      throw new TlsFailure('illegalParameter', `tls: the second ClientHello must carry exactly one key share, for ${group}`);
+      throw new TlsFailure(
+        'illegalParameter',
+        `tls: the second ClientHello must carry exactly one key share, for ${group}`,
+      );
     }
     const malformed = malformedKeyShare(group, shares[0].keyExchange);
     if (malformed) throw new TlsFailure('illegalParameter', `tls: invalid client key share: ${malformed}`);
     const extensions = ch.extensions ?? [];
-    return { suite, group, clientShare: shares[0], signatureScheme: this.selectSignatureScheme(extensions), ...this.readOptionalExtensions(extensions) };
+    return {
+      suite,
+      group,
+      clientShare: shares[0],
+      signatureScheme: this.selectSignatureScheme(extensions),
+      ...this.readOptionalExtensions(extensions),
+    };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -301,13 +336,20 @@ export class Tls13Server extends Tls13Endpoint {
       legacyCompressionMethod: 0,
       extensions: [
         { extensionType: ExtensionType.key_share, extensionData: encodeKeyShareHelloRetryRequest(NamedGroup[n.group]) },
-        { extensionType: ExtensionType.supported_versions, extensionData: encodeSupportedVersionsServerHello(ProtocolVersion.TLS_1_3) },
+        {
+          extensionType: ExtensionType.supported_versions,
+          extensionData: encodeSupportedVersionsServerHello(ProtocolVersion.TLS_1_3),
+        },
       ],
     });
     this.transcript.add('HelloRetryRequest', bytes);
     this.queueHandshake(bytes);
     await this.flush();
-    this.note('tls13.hello-retry-request', `The client sent no ${n.group} share, which this server prefers: it asks for one.`, 'tls13/hello-retry-request');
+    this.note(
+      'tls13.hello-retry-request',
+      `The client sent no ${n.group} share, which this server prefers: it asks for one.`,
+      'tls13/hello-retry-request',
+    );
     await this.sendChangeCipherSpecIfCompatible();
     this.setState('START');
   }
@@ -331,8 +373,14 @@ export class Tls13Server extends Tls13Endpoint {
       cipherSuite: n.suite.code,
       legacyCompressionMethod: 0,
       extensions: [
-        { extensionType: ExtensionType.key_share, extensionData: encodeKeyShareServerHello({ group: NamedGroup[n.group], keyExchange: own.publicKey }) },
-        { extensionType: ExtensionType.supported_versions, extensionData: encodeSupportedVersionsServerHello(ProtocolVersion.TLS_1_3) },
+        {
+          extensionType: ExtensionType.key_share,
+          extensionData: encodeKeyShareServerHello({ group: NamedGroup[n.group], keyExchange: own.publicKey }),
+        },
+        {
+          extensionType: ExtensionType.supported_versions,
+          extensionData: encodeSupportedVersionsServerHello(ProtocolVersion.TLS_1_3),
+        },
       ],
     });
     this.transcript.add('ServerHello', bytes);
@@ -353,17 +401,26 @@ export class Tls13Server extends Tls13Endpoint {
     this.queueHandshake(ee);
     const auth = this.config.clientAuthentication;
     if (auth) {
-      const schemes = auth.signatureAlgorithms?.map((s) => SignatureScheme[s]) ?? [...schemesForKey('ecdsa-p256'), ...schemesForKey('rsa')];
+      const schemes = auth.signatureAlgorithms?.map((s) => SignatureScheme[s]) ?? [
+        ...schemesForKey('ecdsa-p256'),
+        ...schemesForKey('rsa'),
+      ];
       const bytes = encodeCertificateRequest({
         certificateRequestContext: new Uint8Array(0),
-        extensions: [{ extensionType: ExtensionType.signature_algorithms, extensionData: encodeSignatureAlgorithms(schemes) }],
+        extensions: [
+          { extensionType: ExtensionType.signature_algorithms, extensionData: encodeSignatureAlgorithms(schemes) },
+        ],
       });
       this.transcript.add('CertificateRequest', bytes);
       this.queueHandshake(bytes);
       this.clientCertificateRequested = true;
     }
     this.queueCertificate(new Uint8Array(0), this.config.certificateChain);
-    await this.queueCertificateVerify(this.config.signingKey, n.signatureScheme, this.config.overrides?.certificateVerifySignature);
+    await this.queueCertificateVerify(
+      this.config.signingKey,
+      n.signatureScheme,
+      this.config.overrides?.certificateVerifySignature,
+    );
     await this.queueFinished(this.config.quirks?.corruptFinished ?? false);
     await this.flush();
     this.sentFinished = true;
@@ -419,11 +476,15 @@ export class Tls13Server extends Tls13Endpoint {
   private async readClientCertificate(bytes: Uint8Array, cert: Certificate): Promise<void> {
     const auth = this.config.clientAuthentication!;
     if (cert.certificateRequestContext.length !== 0) {
-      throw new TlsFailure('illegalParameter', 'tls: the client Certificate does not echo the empty certificate_request_context');
+      throw new TlsFailure(
+        'illegalParameter',
+        'tls: the client Certificate does not echo the empty certificate_request_context',
+      );
     }
     this.transcript.add('Certificate', bytes);
     if (cert.certificateList.length === 0) {
-      if (auth.required) throw new TlsFailure('certificateRequired', 'tls: the client sent no certificate and one is required');
+      if (auth.required)
+        throw new TlsFailure('certificateRequired', 'tls: the client sent no certificate and one is required');
       this.note('tls13.client-certificate', 'The client sent no certificate; this server does not require one.');
       this.setState('WAIT_FINISHED');
       return;
@@ -437,7 +498,10 @@ export class Tls13Server extends Tls13Endpoint {
 
   private async readClientCertificateVerify(bytes: Uint8Array, cv: CertificateVerify): Promise<void> {
     const auth = this.config.clientAuthentication!;
-    const accepted = auth.signatureAlgorithms?.map((s) => SignatureScheme[s]) ?? [...schemesForKey('ecdsa-p256'), ...schemesForKey('rsa')];
+    const accepted = auth.signatureAlgorithms?.map((s) => SignatureScheme[s]) ?? [
+      ...schemesForKey('ecdsa-p256'),
+      ...schemesForKey('rsa'),
+    ];
     await this.readPeerCertificateVerify(bytes, cv, this.clientLeafSpki!, accepted);
     this.setState('WAIT_FINISHED');
   }
@@ -466,7 +530,12 @@ export class Tls13Server extends Tls13Endpoint {
       ticket: t.ticket ?? this.provider.random(32),
       extensions:
         t.maxEarlyDataSize !== undefined
-          ? [{ extensionType: ExtensionType.early_data, extensionData: encodeEarlyDataNewSessionTicket(t.maxEarlyDataSize) }]
+          ? [
+              {
+                extensionType: ExtensionType.early_data,
+                extensionData: encodeEarlyDataNewSessionTicket(t.maxEarlyDataSize),
+              },
+            ]
           : [],
     });
     await this.reportTicketPsk(nonce);

@@ -27,6 +27,8 @@ export interface TranscriptEntry {
 
 export class Transcript {
   private readonly entries: TranscriptEntry[] = [];
+  /** The last hash taken, reused while no message is added (several secrets share one context). */
+  private memo: { count: number; hash: HashName; value: Promise<Uint8Array> } | null = null;
 
   constructor(private readonly provider: CryptoProvider) {}
 
@@ -36,7 +38,14 @@ export class Transcript {
 
   /** Transcript-Hash of every message added so far. */
   hash(hash: HashName): Promise<Uint8Array> {
-    return this.provider.digest(hash, concat(...this.entries.map((e) => e.bytes)));
+    if (this.memo?.count !== this.entries.length || this.memo.hash !== hash) {
+      this.memo = {
+        count: this.entries.length,
+        hash,
+        value: this.provider.digest(hash, concat(...this.entries.map((e) => e.bytes))),
+      };
+    }
+    return this.memo.value;
   }
 
   /** `ClientHello..ServerHello`: which messages the current hash covers, for the trace. */
@@ -54,6 +63,7 @@ export class Transcript {
     const digest = await this.hash(hash);
     const synthetic = concat(Uint8Array.of(HandshakeType.message_hash, 0, 0, digest.length), digest);
     this.entries.splice(0, 1, { name: 'message_hash', bytes: synthetic });
+    this.memo = null;
     return synthetic;
   }
 }

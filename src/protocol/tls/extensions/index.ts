@@ -61,7 +61,10 @@ const BODY_READERS: Partial<Record<number, BodyReader>> = {
       ? readSupportedVersionsClientHello(r).map(describeVersion).join(', ')
       : describeVersion(readSupportedVersionsServerHello(r)),
   [ExtensionType.key_share]: (r, ctx) => {
-    if (ctx === 'client_hello') return readKeyShareClientHello(r).map((e) => describeGroup(e.group)).join(', ');
+    if (ctx === 'client_hello')
+      return readKeyShareClientHello(r)
+        .map((e) => describeGroup(e.group))
+        .join(', ');
     if (ctx === 'hello_retry_request') return describeGroup(readKeyShareHelloRetryRequest(r));
     return describeGroup(readKeyShareServerHello(r).group);
   },
@@ -80,7 +83,8 @@ const BODY_READERS: Partial<Record<number, BodyReader>> = {
     readEcPointFormats(r);
     return undefined;
   },
-  [ExtensionType.early_data]: (r, ctx) => (ctx === 'new_session_ticket' ? String(readEarlyDataNewSessionTicket(r)) : empty(r, ctx)),
+  [ExtensionType.early_data]: (r, ctx) =>
+    ctx === 'new_session_ticket' ? String(readEarlyDataNewSessionTicket(r)) : empty(r, ctx),
   [ExtensionType.extended_master_secret]: empty,
   [ExtensionType.encrypt_then_mac]: empty,
   [ExtensionType.post_handshake_auth]: empty,

@@ -57,7 +57,10 @@ export function readPskKeyExchangeModes(r: Reader): number[] {
   return r.vector(
     'ke_modes',
     1,
-    (v) => v.items(() => v.u8('PskKeyExchangeMode', (m) => (m === 0 ? 'psk_ke (0)' : m === 1 ? 'psk_dhe_ke (1)' : `unknown (${m})`))),
+    (v) =>
+      v.items(() =>
+        v.u8('PskKeyExchangeMode', (m) => (m === 0 ? 'psk_ke (0)' : m === 1 ? 'psk_dhe_ke (1)' : `unknown (${m})`)),
+      ),
     { min: 1 },
   );
 }
@@ -76,7 +79,12 @@ export function encodeEcPointFormats(formats: readonly number[]): Uint8Array {
 
 export function readEcPointFormats(r: Reader): number[] {
   const names = ['uncompressed', 'ansiX962_compressed_prime', 'ansiX962_compressed_char2'];
-  return r.vector('ec_point_format_list', 1, (v) => v.items(() => v.u8('ECPointFormat', (f) => `${names[f] ?? 'unknown'} (${f})`)), {
-    min: 1,
-  });
+  return r.vector(
+    'ec_point_format_list',
+    1,
+    (v) => v.items(() => v.u8('ECPointFormat', (f) => `${names[f] ?? 'unknown'} (${f})`)),
+    {
+      min: 1,
+    },
+  );
 }

@@ -35,7 +35,9 @@ export function readServerName(r: Reader): string[] {
     (list) =>
       list.items(() =>
         list.group('ServerName', (entry) => {
-          const nameType = entry.u8('name_type', (v) => (v === NameType.host_name ? 'host_name (0)' : `unknown (${v})`));
+          const nameType = entry.u8('name_type', (v) =>
+            v === NameType.host_name ? 'host_name (0)' : `unknown (${v})`,
+          );
           const name = entry.vector('host_name', 2, (h) => h.rest('HostName', latin1), { min: 1 });
           if (nameType === NameType.host_name) names.push(latin1(name));
         }),

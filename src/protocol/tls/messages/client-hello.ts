@@ -51,9 +51,14 @@ function readClientHelloBody(r: Reader): ClientHello {
   const cipherSuites = r.vector('cipher_suites', 2, (v) => v.items(() => v.u16('CipherSuite', describeCipherSuite)), {
     min: 2,
   });
-  const legacyCompressionMethods = r.vector('legacy_compression_methods', 1, (v) => v.rest('legacy_compression_methods'), {
-    min: 1,
-  });
+  const legacyCompressionMethods = r.vector(
+    'legacy_compression_methods',
+    1,
+    (v) => v.rest('legacy_compression_methods'),
+    {
+      min: 1,
+    },
+  );
   const hello: ClientHello = { legacyVersion, random, legacySessionId, cipherSuites, legacyCompressionMethods };
   if (r.remaining > 0) hello.extensions = readExtensions(r, 'client_hello');
   return hello;

@@ -72,7 +72,9 @@ function describeRandom(random: Uint8Array): string {
 function readServerHelloBody(r: Reader): ServerHello {
   const legacyVersion = r.u16('legacy_version', describeVersion);
   const random = r.bytesField('random', 32, describeRandom);
-  const legacySessionIdEcho = r.vector('legacy_session_id_echo', 1, (v) => v.rest('legacy_session_id_echo'), { max: 32 });
+  const legacySessionIdEcho = r.vector('legacy_session_id_echo', 1, (v) => v.rest('legacy_session_id_echo'), {
+    max: 32,
+  });
   const cipherSuite = r.u16('cipher_suite', describeCipherSuite);
   const legacyCompressionMethod = r.u8('legacy_compression_method');
   const hello: ServerHello = { legacyVersion, random, legacySessionIdEcho, cipherSuite, legacyCompressionMethod };

@@ -51,7 +51,9 @@ export function decodeCertificate(bytes: Uint8Array): Decoded<Certificate> {
 }
 
 function readCertificateBody(r: Reader): Certificate {
-  const certificateRequestContext = r.vector('certificate_request_context', 1, (v) => v.rest('certificate_request_context'));
+  const certificateRequestContext = r.vector('certificate_request_context', 1, (v) =>
+    v.rest('certificate_request_context'),
+  );
   const certificateList = r.vector('certificate_list', 3, (list) =>
     list.items((item, i) =>
       item.group(

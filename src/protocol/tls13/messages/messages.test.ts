@@ -52,7 +52,10 @@ const mutated = (valid: Uint8Array) =>
   );
 
 const bytes = (min: number, max: number) => fc.uint8Array({ minLength: min, maxLength: max });
-const unknownExtension = fc.record({ extensionType: fc.integer({ min: 0x1000, max: 0x3fff }), extensionData: bytes(0, 30) });
+const unknownExtension = fc.record({
+  extensionType: fc.integer({ min: 0x1000, max: 0x3fff }),
+  extensionData: bytes(0, 30),
+});
 
 describe('RFC 8448 §3 messages decode and re-encode byte for byte', () => {
   it('EncryptedExtensions: supported_groups, record_size_limit, server_name', () => {
@@ -130,9 +133,12 @@ describe('round trips of arbitrary messages', () => {
     );
     const entry = fc.record({ certData: bytes(1, 60), extensions: fc.array(unknownExtension, { maxLength: 2 }) });
     fc.assert(
-      fc.property(fc.record({ certificateRequestContext: bytes(0, 8), certificateList: fc.array(entry, { maxLength: 4 }) }), (c) => {
-        expect(decodeCertificate(encodeCertificate(c)).message).toEqual(c);
-      }),
+      fc.property(
+        fc.record({ certificateRequestContext: bytes(0, 8), certificateList: fc.array(entry, { maxLength: 4 }) }),
+        (c) => {
+          expect(decodeCertificate(encodeCertificate(c)).message).toEqual(c);
+        },
+      ),
     );
     fc.assert(
       fc.property(fc.record({ algorithm: fc.integer({ min: 0, max: 0xffff }), signature: bytes(0, 100) }), (cv) => {
@@ -140,9 +146,15 @@ describe('round trips of arbitrary messages', () => {
       }),
     );
     fc.assert(
-      fc.property(fc.record({ certificateRequestContext: bytes(0, 8), extensions: fc.array(unknownExtension, { minLength: 1, maxLength: 4 }) }), (cr) => {
-        expect(decodeCertificateRequest(encodeCertificateRequest(cr)).message).toEqual(cr);
-      }),
+      fc.property(
+        fc.record({
+          certificateRequestContext: bytes(0, 8),
+          extensions: fc.array(unknownExtension, { minLength: 1, maxLength: 4 }),
+        }),
+        (cr) => {
+          expect(decodeCertificateRequest(encodeCertificateRequest(cr)).message).toEqual(cr);
+        },
+      ),
     );
     const nst = fc.record({
       ticketLifetime: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
@@ -151,12 +163,16 @@ describe('round trips of arbitrary messages', () => {
       ticket: bytes(1, 100),
       extensions: fc.array(unknownExtension, { maxLength: 3 }),
     });
-    fc.assert(fc.property(nst, (t) => {
-      expect(decodeNewSessionTicket(encodeNewSessionTicket(t)).message).toEqual(t);
-    }));
-    fc.assert(fc.property(fc.integer({ min: 0, max: 255 }), (requestUpdate) => {
-      expect(decodeKeyUpdate(encodeKeyUpdate({ requestUpdate })).message).toEqual({ requestUpdate });
-    }));
+    fc.assert(
+      fc.property(nst, (t) => {
+        expect(decodeNewSessionTicket(encodeNewSessionTicket(t)).message).toEqual(t);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 255 }), (requestUpdate) => {
+        expect(decodeKeyUpdate(encodeKeyUpdate({ requestUpdate })).message).toEqual({ requestUpdate });
+      }),
+    );
   });
 });
 
@@ -165,7 +181,14 @@ describe('arbitrary and mutated bytes decode or raise DecodeError', () => {
     ['EncryptedExtensions', decodeEncryptedExtensions, EE],
     ['Certificate', decodeCertificate, CERT],
     ['CertificateVerify', decodeCertificateVerify, CV],
-    ['CertificateRequest', decodeCertificateRequest, encodeCertificateRequest({ certificateRequestContext: new Uint8Array(0), extensions: [{ extensionType: 13, extensionData: Uint8Array.from([0, 2, 4, 3]) }] })],
+    [
+      'CertificateRequest',
+      decodeCertificateRequest,
+      encodeCertificateRequest({
+        certificateRequestContext: new Uint8Array(0),
+        extensions: [{ extensionType: 13, extensionData: Uint8Array.from([0, 2, 4, 3]) }],
+      }),
+    ],
     ['NewSessionTicket', decodeNewSessionTicket, NST],
     ['KeyUpdate', decodeKeyUpdate, encodeKeyUpdate({ requestUpdate: 1 })],
     ['any TLS 1.3 message', decodeTls13Message, concat(EE)],
