@@ -42,7 +42,6 @@ import {
   decodeKeyShareHelloRetryRequest,
   decodeKeyShareServerHello,
   decodeRecordSizeLimit,
-  decodeServerName,
   decodeSignatureAlgorithms,
   decodeSupportedVersionsServerHello,
   duplicateExtensionType,
@@ -128,8 +127,12 @@ export class Tls13Client extends Tls13Endpoint {
     this.offeredVersions = (config.versions ?? ['TLS 1.3']).map((v) => TLS_VERSION_CODES[v]);
     const firstImplemented = groups.find(isImplementedGroup);
     this.keyShareGroups = config.keyShares ?? (firstImplemented ? [firstImplemented] : []);
-    if (this.keyShareGroups.length === 0)
+    if (this.keyShareGroups.length === 0) {
       throw new UsageError('tls: the client config offers no group it can make a key share for');
+    }
+    // §4.2.8: every share is for a group that supported_groups lists.
+    const unlisted = this.keyShareGroups.find((g) => !groups.includes(g));
+    if (unlisted) throw new UsageError(`tls: a key share for ${unlisted}, which the client's groups do not list`);
     this.compatibilityMode = config.middleboxCompatibility ?? true;
   }
 
@@ -453,10 +456,9 @@ export class Tls13Client extends Tls13Endpoint {
       }
     }
     const sni = findExtension(ee.extensions, ExtensionType.server_name);
-    if (sni && sni.extensionData.length !== 0) {
-      decodeServerName(sni.extensionData);
+    // RFC 6066 §3: the server's server_name "SHALL be empty".
+    if (sni && sni.extensionData.length !== 0)
       throw new TlsFailure('illegalParameter', 'tls: the server_name acknowledgement must be empty');
-    }
     const alpn = findExtension(ee.extensions, ExtensionType.application_layer_protocol_negotiation);
     if (alpn) {
       const chosen = decodeAlpn(alpn.extensionData);

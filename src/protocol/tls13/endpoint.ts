@@ -228,7 +228,7 @@ export abstract class Tls13Endpoint implements TlsEngine {
       e instanceof TlsFailure
         ? e
         : e instanceof DecodeError
-          ? failureFromDecodeError(e, 'a record')
+          ? failureFromDecodeError(e, 'a message')
           : new TlsFailure('internalError', `tls: internal error: ${e instanceof Error ? e.message : String(e)}`);
     // Messages queued before the failure are not sent: the alert replaces them.
     this.records.discardQueued();

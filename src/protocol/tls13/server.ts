@@ -165,12 +165,12 @@ export class Tls13Server extends Tls13Endpoint {
     const sv = findExtension(extensions, ExtensionType.supported_versions);
     const versions = sv ? decodeSupportedVersionsClientHello(sv.extensionData) : [];
     if (!versions.includes(ProtocolVersion.TLS_1_3)) {
-      throw new TlsFailure(
-        'noCommonVersion',
-        sv
-          ? `tls: client offers ${versions.map(describeVersion).join(', ')}; this server speaks TLS 1.3 only`
-          : `tls: client offers only ${describeVersion(ch.legacyVersion)} (no supported_versions); this server speaks TLS 1.3 only`,
-      );
+      const offered = sv
+        ? versions.map(describeVersion).join(', ')
+        : `${describeVersion(ch.legacyVersion)} (legacy_version, no supported_versions)`;
+      throw new TlsFailure('noCommonVersion', `tls: client offers ${offered}; this server speaks TLS 1.3 only`, {
+        compared: [textValue('client_versions', offered), textValue('server_versions', '0x0304 (TLS 1.3)')],
+      });
     }
     if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) {
       throw new TlsFailure(
