@@ -109,6 +109,60 @@ describe('the client engine against openssl s_server -tls1_3', () => {
   });
 });
 
+describe('the client engine against openssl s_server options', () => {
+  it('negotiates ALPN with -alpn and reads the two session tickets OpenSSL sends', async () => {
+    const cert = testCertificate('ecdsa-p256');
+    const port = await startSServer(['-cert', cert.certPemPath, '-key', cert.keyPemPath, '-alpn', 'smtp']);
+    const client = new Tls13Client({
+      provider,
+      verifyServerCertificate: trustingVerifier,
+      serverName: 'localhost',
+      alpn: ['h2', 'smtp'],
+    });
+    const run = runEngineOnSocket(client, dial(port), { timeoutMs: 10_000 });
+    await established(run);
+    await run.send((e) => e.sendApplicationData(utf8Encode('abc\n'), []));
+    await run.waitFor(() => run.appData().includes('cba'), 'the reversed line came back');
+    expect(run.events.find((e) => e.type === 'note' && e.name === 'tls.alpn')).toMatchObject({
+      text: 'Application protocol: smtp',
+    });
+    expect(run.events.filter((e) => e.type === 'note' && e.name === 'tls13.new-session-ticket')).toHaveLength(2);
+  });
+
+  it('answers a CertificateRequest (-verify) with an empty Certificate and completes', async () => {
+    const cert = testCertificate('rsa');
+    const port = await startSServer(['-cert', cert.certPemPath, '-key', cert.keyPemPath, '-verify', '1']);
+    const client = new Tls13Client({ provider, verifyServerCertificate: trustingVerifier, serverName: 'localhost' });
+    const run = runEngineOnSocket(client, dial(port), { timeoutMs: 10_000 });
+    await established(run);
+    const states = run.events.flatMap((e) => (e.type === 'state' ? [e.state] : []));
+    expect(states).toEqual([
+      'WAIT_SH',
+      'WAIT_EE',
+      'WAIT_CERT_CR',
+      'WAIT_CERT',
+      'WAIT_CV',
+      'WAIT_FINISHED',
+      'CONNECTED',
+    ]);
+    await run.send((e) => e.sendApplicationData(utf8Encode('xyz\n'), []));
+    await run.waitFor(() => run.appData().includes('zyx'), 'the reversed line came back');
+  });
+
+  it('reports the certificate_required (116) alert of a server that demands a certificate (-Verify)', async () => {
+    const cert = testCertificate('ecdsa-p256');
+    const port = await startSServer(['-cert', cert.certPemPath, '-key', cert.keyPemPath, '-Verify', '1']);
+    const client = new Tls13Client({ provider, verifyServerCertificate: trustingVerifier, serverName: 'localhost' });
+    const run = runEngineOnSocket(client, dial(port), { timeoutMs: 10_000 });
+    await run.done;
+    expect(run.failure).toMatchObject({
+      detectedBy: 'client',
+      check: 'tls.alert',
+      alertReceived: { description: 'certificate_required', code: 116 },
+    });
+  });
+});
+
 describe('openssl s_client -tls1_3 against the server engine', () => {
   async function serve(config: Partial<Tls13ServerConfig>, kind: 'ecdsa-p256' | 'rsa' = 'ecdsa-p256') {
     const cert = testCertificate(kind);

@@ -1,6 +1,7 @@
 /**
- * What the TLS 1.3 engines are configured with: plain data plus the injected CryptoProvider and
- * certificate verifier. Nothing here names a fault: a fault is a different input (a certificate, a
+ * What the TLS 1.3 engines are configured with (the inputs of RFC 8446 §4.1.1 negotiation, §4.2
+ * extensions, §4.4.2 certificates, §4.6.1 tickets, Appendix D.4 compatibility mode; RFC 7301 ALPN,
+ * RFC 8449 record_size_limit): plain data plus the injected CryptoProvider and certificate verifier. Nothing here names a fault: a fault is a different input (a certificate, a
  * key that does not match it, a shorter list of suites), and the engines' real checks do the rest.
  *
  * The `overrides` fix values that are otherwise drawn from the provider's entropy. They exist so
