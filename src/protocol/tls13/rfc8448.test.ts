@@ -11,11 +11,11 @@ import type { EngineEvent, EngineOutput, NamedValue, WireUnit } from '../engine.
 import {
   RFC8448_APPLICATION_DATA,
   RFC8448_SERVER_CERTIFICATE,
+  rfc8448CertificateVerifier,
   rfc8448ClientConfig,
   rfc8448ServerConfig,
 } from '../../scenario/fixtures/rfc8448.ts';
 import { loadRfc8448Section3, rfcKeylog, rfcSteps, rfcValue } from '../../../test/support/rfc8448.ts';
-import { trustingVerifier } from '../../../test/support/trusting-verifier.ts';
 import { Tls13Client } from './client.ts';
 import { leafSpki } from './leaf-spki.ts';
 import { Tls13Server } from './server.ts';
@@ -53,7 +53,7 @@ function calcValue(outputs: EngineOutput[], name: string): string | undefined {
 
 beforeAll(async () => {
   const provider = createWebCryptoProvider({ entropy: noEntropy });
-  const client = new Tls13Client(rfc8448ClientConfig(provider, trustingVerifier));
+  const client = new Tls13Client(rfc8448ClientConfig(provider, rfc8448CertificateVerifier));
   const server = new Tls13Server(rfc8448ServerConfig(provider));
   const send = async (from: 'client' | 'server', out: EngineOutput): Promise<void> => {
     (from === 'client' ? run.client : run.server).push(out);
@@ -71,6 +71,13 @@ beforeAll(async () => {
 });
 
 describe('RFC 8448 §3 fixture inputs', () => {
+  it('the pinning verifier accepts the RFC certificate and nothing else', async () => {
+    expect((await rfc8448CertificateVerifier([RFC8448_SERVER_CERTIFICATE])).ok).toBe(true);
+    const other = RFC8448_SERVER_CERTIFICATE.slice();
+    other[100] ^= 1;
+    expect(await rfc8448CertificateVerifier([other])).toMatchObject({ ok: false, alert: { code: 42 }, leafSpki: null });
+  });
+
   it('the fixture RSA key is the key of the fixture certificate', () => {
     const server = rfc8448ServerConfig(createWebCryptoProvider({ entropy: noEntropy }));
     expect(toHex(server.signingKey.spki)).toBe(toHex(leafSpki(RFC8448_SERVER_CERTIFICATE)!.spki));
