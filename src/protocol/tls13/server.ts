@@ -21,6 +21,7 @@ import type { GroupName, KeyShareKeyPair } from '../crypto-provider.ts';
 import { TlsFailure } from '../tls/alerts.ts';
 import {
   CipherSuite,
+  describeCipherSuite,
   describeExtensionType,
   describeGroup,
   describeVersion,
@@ -190,10 +191,7 @@ export class Tls13Server extends Tls13Endpoint {
     if (suiteCode === undefined) {
       throw new TlsFailure('noCommonCipherSuite', 'tls: no cipher suite in common with the client', {
         compared: [
-          textValue(
-            'client_cipher_suites',
-            ch.cipherSuites.map((c) => '0x' + c.toString(16).padStart(4, '0')).join(', '),
-          ),
+          textValue('client_cipher_suites', ch.cipherSuites.map(describeCipherSuite).join(', ')),
           textValue('server_cipher_suites', (this.config.cipherSuites ?? DEFAULT_CIPHER_SUITES).join(', ')),
         ],
       });
