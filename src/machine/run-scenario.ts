@@ -8,6 +8,7 @@ import { defaultSpec } from '../scenario/spec.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
 import type { Party, RunOptions, Trace } from '../trace/types.ts';
 import { assemble } from './assemble.ts';
+import { prepareRun } from './prepare.ts';
 import { runSession } from './run-session.ts';
 
 export interface RunRequest {
@@ -50,7 +51,8 @@ export async function runScenario(request: RunRequest): Promise<Trace> {
   const faults = request.faults ?? [];
   const options = request.options ?? {};
   const spec = defaultSpec(request.scenario, options, faults);
-  const { assembly } = assemble(spec);
+  const prepared = await prepareRun(spec);
+  const assembly = assemble(prepared);
   const lanes: Party[] = ['client', 'server'];
   const recorder = new TraceRecorder({
     meta: {
@@ -63,7 +65,7 @@ export async function runScenario(request: RunRequest): Promise<Trace> {
     },
     endpoints: {
       client: { name: spec.client.name, ip: spec.client.ip, port: 49152 },
-      server: { name: spec.server.name, ip: spec.server.ip, port: spec.port },
+      server: { name: spec.tls?.fixture === 'rfc8448' ? 'server' : spec.server.name, ip: spec.server.ip, port: spec.port },
     },
     lanes,
   });
