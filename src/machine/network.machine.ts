@@ -112,7 +112,8 @@ export function createNetworkMachine(effects: NetworkEffects) {
       sendReset: enqueueActions(({ context, enqueue }) => {
         effects.recordControl('server', 'RST', context.config.latencyMs.s2c, false);
         enqueue.sendTo(({ system }) => system.get('client'), msg({ type: 'tcp.closed', reset: true }), { delay: context.config.latencyMs.s2c });
-        enqueue.sendTo(({ system }) => system.get('server'), msg({ type: 'tcp.closed', reset: true }));
+        // The server reset the connection itself: it has nothing to detect, only to stop.
+        enqueue.sendTo(({ system }) => system.get('session'), msg({ type: 'tcp.aborted', party: 'server' }));
       }),
       sendFin: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== 'tcp.close') return;

@@ -104,7 +104,10 @@ export async function runSession(assembly: SessionAssembly, recorder: TraceRecor
       actor.send({ type: 'session.quiet' });
       await activity.idle();
       if (actor.getSnapshot().status !== 'active') break;
-      throw new Error('session: still running with nothing scheduled');
+      // Quiet may have started something new (a retry later on the clock); if not, it is stuck.
+      const next = clock.nextDue();
+      if (next === undefined || next > horizon) throw new Error('session: still running with nothing scheduled');
+      continue;
     }
     clock.fireNext();
   }

@@ -25,6 +25,7 @@ const EVENTS: SessionEvent[] = [
   { type: 'session.quiet' },
   { type: 'session.retry' },
   { type: 'session.timer', party: 'client', name: 'greeting' },
+  { type: 'tcp.aborted', party: 'server' },
   { type: 'endpoint.crashed', party: 'server', message: 'boom' },
   { type: 'endpoint.output', party: 'client', cause: 'wire.deliver', output: out({ events: [{ type: 'timer', name: 'greeting', ms: 300000 }] }) },
   { type: 'endpoint.output', party: 'client', cause: 'wire.deliver', output: out({ events: [{ type: 'starttls' }] }) },

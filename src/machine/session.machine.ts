@@ -70,7 +70,9 @@ export type SessionEvent =
   | { type: 'session.timer'; party: EndpointParty; name: string }
   | { type: 'session.connectTimeout' }
   | { type: 'session.retry' }
-  | { type: 'session.quiet' };
+  | { type: 'session.quiet' }
+  /** The network says this party's side of the connection is gone (it sent a reset). */
+  | { type: 'tcp.aborted'; party: EndpointParty };
 
 /** What the session asks the runtime for: the clock, the trace, fresh engines. */
 export interface SessionEffects {
@@ -177,7 +179,12 @@ export function createSessionMachine(effects: SessionEffects, actors: SessionAct
         let failure = context.failure;
         if (out.failure) {
           const first = failure === undefined;
-          effects.recordFailure(party, out.failure, tlsActive, first);
+          // Whether the alert (sent or received) travelled in an encrypted record.
+          const alertUnits = [...out.units, ...out.events.flatMap((e) => (e.type === 'received' ? e.units : []))].filter((u) =>
+            u.messages.some((m) => m.alert),
+          );
+          const alertEncrypted = alertUnits.length ? alertUnits.some((u) => u.protection !== 'plaintext') : tlsActive;
+          effects.recordFailure(party, out.failure, alertEncrypted, first);
           if (first) {
             const f = out.failure;
             failure = {
@@ -190,7 +197,7 @@ export function createSessionMachine(effects: SessionEffects, actors: SessionAct
               ...(f.reply ? { reply: f.reply } : {}),
               ...(f.check === 'smtp.timeout' || f.check.endsWith('timeout') ? { timer: f.compared?.[0]?.value ?? 'timeout' } : {}),
               transient: Boolean(f.reply && f.reply.code >= 400 && f.reply.code < 500),
-              encrypted: tlsActive,
+              encrypted: alertEncrypted,
             };
           }
         }
@@ -219,6 +226,11 @@ export function createSessionMachine(effects: SessionEffects, actors: SessionAct
         return context.failure
           ? {}
           : { failure: { party: event.party, check: failure.check, message: failure.message, compared: [], transient: false, encrypted: false } };
+      }),
+      abortParty: enqueueActions(({ context, event, enqueue }) => {
+        if (event.type !== 'tcp.aborted') return;
+        for (const name of Object.keys(context.timers[event.party])) enqueue.cancel(`${event.party}:${name}`);
+        enqueue.assign({ closed: { ...context.closed, [event.party]: true }, timers: { ...context.timers, [event.party]: {} } });
       }),
       expireTimer: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== 'session.timer') return;
@@ -269,6 +281,7 @@ export function createSessionMachine(effects: SessionEffects, actors: SessionAct
     on: {
       'tcp.established': { guard: 'isServerEstablished', actions: 'startEndpoint' },
       'session.timer': { actions: 'expireTimer' },
+      'tcp.aborted': { actions: 'abortParty' },
     },
     states: {
       connecting: {
