@@ -18,6 +18,7 @@ import {
 import { makeCertificateVerifier } from '../scenario/verifier.ts';
 import type { PreparedRun } from './prepare.ts';
 import type { SessionAssembly } from './run-session.ts';
+import type { AttackerInput } from './attacker.machine.ts';
 
 const HTTP_REQUEST = 'HEAD / HTTP/1.1\r\nHost: mail.example.test\r\n\r\n';
 const HTTP_RESPONSE = 'HTTP/1.1 204 No Content\r\nServer: Handshake Lab\r\n\r\n';
@@ -78,26 +79,49 @@ function tlsFactories(prepared: PreparedRun, now: number): { client: () => TlsEn
   };
 }
 
+/** The attacker's own TLS server, with its own CA's certificate for the server's name. */
+function impersonator(prepared: PreparedRun): () => TlsEngine {
+  const { spec, providers, otherPki } = prepared;
+  const tls = spec.tls!;
+  return () =>
+    new Tls13Server({
+      provider: providers.attacker,
+      certificateChain: otherPki!.chain,
+      signingKey: otherPki!.leaf.key,
+      versions: tls.server.versions,
+      cipherSuites: tls.server.cipherSuites,
+      groups: tls.server.groups,
+    });
+}
+
 export function assemble(prepared: PreparedRun): SessionAssembly {
   const { spec } = prepared;
+  const attacker: AttackerInput | undefined = spec.attacker
+    ? { plan: spec.attacker, tlsFirst: spec.mode === 'tls-only' || spec.mode === 'implicit' }
+    : undefined;
   // Greylisting remembers triplets across connections: one database for the whole run.
   const greylistDb: Record<string, number> = {};
+  const mitm = spec.attacker?.substituteCertificate ? impersonator(prepared) : undefined;
   return {
+    ...(attacker ? { attacker } : {}),
     input: {
       mode: spec.mode,
       link: spec.link,
+      ...(attacker ? { attacker } : {}),
       connectTimeoutMs: spec.client.connectTimeoutMs,
       retryAfterMs: spec.retryAfterMs,
       retries: spec.retries,
       serverAcceptDelayMs: spec.server.acceptDelayMs,
     },
-    makeEngines(index, now): { client: Engine; server: Engine } {
+    makeEngines(index, now): { client: Engine; server: Engine; attacker?: Engine } {
       const tls = spec.tls ? tlsFactories(prepared, now) : undefined;
+      const extra = mitm ? { attacker: mitm() } : {};
       if (spec.mode === 'tls-only') {
         const app = appFor(prepared);
         return {
           client: new ConnectionStack({ role: 'client', mode: 'tls-only', makeTls: tls!.client, app }),
           server: new ConnectionStack({ role: 'server', mode: 'tls-only', makeTls: tls!.server, app }),
+          ...extra,
         };
       }
       const serverSmtp = spec.server.smtp!;
@@ -110,6 +134,7 @@ export function assemble(prepared: PreparedRun): SessionAssembly {
       return {
         client: new ConnectionStack({ role: 'client', mode: spec.mode, smtp: client, ...(tls ? { makeTls: tls.client } : {}) }),
         server: new ConnectionStack({ role: 'server', mode: spec.mode, smtp: server, ...(tls ? { makeTls: tls.server } : {}) }),
+        ...extra,
       };
     },
   };

@@ -8,7 +8,7 @@ import { fromCallback } from 'xstate';
 import type { Engine, EngineOutput } from '../protocol/engine.ts';
 import type { Activity } from './activity.ts';
 
-export type EndpointParty = 'client' | 'server';
+export type EndpointParty = 'client' | 'server' | 'attacker';
 
 export type EndpointInbound =
   | { type: 'endpoint.start' }

@@ -5,7 +5,7 @@
 import { FAULTS, FIX_IDS, type FaultId, type FixId } from '../faults/catalogue.ts';
 import { FaultNotApplicable, applyFaults, applyFix } from '../faults/apply.ts';
 import { SCENARIOS, type ScenarioId } from '../scenario/catalogue.ts';
-import { defaultSpec } from '../scenario/spec.ts';
+import { NAMES, defaultSpec } from '../scenario/spec.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
 import type { Party, RunOptions, Trace } from '../trace/types.ts';
 import { assemble } from './assemble.ts';
@@ -68,7 +68,7 @@ export async function runScenario(request: RunRequest): Promise<Trace> {
   for (const fix of request.fixes ?? []) spec = applyFix(spec, fix);
   const prepared = await prepareRun(spec);
   const assembly = assemble(prepared);
-  const lanes: Party[] = ['client', 'server'];
+  const lanes: Party[] = spec.attacker ? ['client', 'attacker', 'server'] : ['client', 'server'];
   const recorder = new TraceRecorder({
     meta: {
       scenario: request.scenario,
@@ -82,6 +82,7 @@ export async function runScenario(request: RunRequest): Promise<Trace> {
     endpoints: {
       client: { name: spec.client.name, ip: spec.client.ip, port: 49152 },
       server: { name: spec.tls?.fixture === 'rfc8448' ? 'server' : spec.server.name, ip: spec.server.ip, port: spec.port },
+      ...(spec.attacker ? { attacker: { name: 'attacker (on path)', ip: NAMES.attackerIp, port: 0 } } : {}),
     },
     lanes,
   });

@@ -15,7 +15,7 @@ const effects = {
   recordNote: () => {},
   newConnection: () => {},
 };
-const machine = createSessionMachine(effects, { network: noop, client: noop, server: noop });
+const machine = createSessionMachine(effects, { network: noop, client: noop, server: noop, attacker: noop, attackerEndpoint: noop });
 
 const out = (o: Partial<EngineOutput>): EngineOutput => ({ units: [], events: [], ...o });
 const EVENTS: SessionEvent[] = [

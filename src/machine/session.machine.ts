@@ -16,6 +16,7 @@
  */
 import { assign, enqueueActions, setup, type AnyActorLogic, type EventObject } from 'xstate';
 import type { LinkConfig } from './network.machine.ts';
+import type { AttackerInput } from './attacker.machine.ts';
 import type { EngineEvent, Failure, NamedValue, ReplyInfo, AlertInfo } from '../protocol/engine.ts';
 import type { EndpointOutbound, EndpointParty } from './endpoint.actor.ts';
 
@@ -24,6 +25,8 @@ export type SessionMode = 'plain' | 'starttls' | 'implicit' | 'tls-only';
 export interface SessionInput {
   mode: SessionMode;
   link: LinkConfig;
+  /** The attacker on the wire, if the run has one. */
+  attacker?: AttackerInput;
   /** The client's connect timeout (Postfix smtp_connect_timeout: 30 s). */
   connectTimeoutMs: number;
   /** How long a sender waits before retrying a deferred message (Postfix minimal_backoff_time: 300 s). */
@@ -95,11 +98,14 @@ export interface SessionActors {
   network: AnyActorLogic;
   client: AnyActorLogic;
   server: AnyActorLogic;
+  /** The attacker's interceptor and its own endpoint (idle actors when the run has none). */
+  attacker: AnyActorLogic;
+  attackerEndpoint: AnyActorLogic;
 }
 
 export function createSessionMachine(effects: SessionEffects, actors: SessionActors) {
   return setup({
-    actors: actors as { network: AnyActorLogic; client: AnyActorLogic; server: AnyActorLogic },
+    actors: actors as { network: AnyActorLogic; client: AnyActorLogic; server: AnyActorLogic; attacker: AnyActorLogic; attackerEndpoint: AnyActorLogic },
     types: {
       context: {} as SessionContext,
       events: {} as SessionEvent,
@@ -126,6 +132,10 @@ export function createSessionMachine(effects: SessionEffects, actors: SessionAct
         if (event.type !== 'tcp.established') return;
         const delay = event.party === 'server' ? context.input.serverAcceptDelayMs : 0;
         enqueue.sendTo(({ system }) => system.get(event.party), msg({ type: 'endpoint.start' }), delay ? { delay } : {});
+        // An impersonating attacker is ready as soon as the connection passes it.
+        if (event.party === 'client' && context.input.attacker?.plan.substituteCertificate) {
+          enqueue.sendTo(({ system }) => system.get('attacker-endpoint'), msg({ type: 'endpoint.start' }));
+        }
       }),
       recordConnectTimeout: assign(({ context }) => {
         const failure: Failure = {
@@ -188,7 +198,8 @@ export function createSessionMachine(effects: SessionEffects, actors: SessionAct
           if (first) {
             const f = out.failure;
             failure = {
-              party: f.detectedBy,
+              // The attacker's engine thinks it is a server; the lane that acted is the attacker's.
+              party: party === 'attacker' ? 'attacker' : f.detectedBy,
               check: f.check,
               message: f.message,
               compared: f.compared ?? [],
@@ -205,7 +216,8 @@ export function createSessionMachine(effects: SessionEffects, actors: SessionAct
         if (out.closed) {
           closed = { ...closed, [party]: true };
           for (const name of Object.keys(timers)) enqueue.cancel(`${party}:${name}`);
-          enqueue.sendTo(({ system }) => system.get('network'), msg({ type: 'tcp.close', from: party }));
+          // The impersonating attacker's connection ends with the client's: it has no FIN of its own here.
+          if (party !== 'attacker') enqueue.sendTo(({ system }) => system.get('network'), msg({ type: 'tcp.close', from: party }));
         }
         enqueue.assign({
           timers: { ...context.timers, [party]: out.closed ? {} : timers },
@@ -221,7 +233,7 @@ export function createSessionMachine(effects: SessionEffects, actors: SessionAct
       }),
       handleCrash: assign(({ context, event }) => {
         if (event.type !== 'endpoint.crashed') return {};
-        const failure: Failure = { detectedBy: event.party, check: 'engine.error', message: event.message };
+        const failure: Failure = { detectedBy: event.party === 'attacker' ? 'server' : event.party, check: 'engine.error', message: event.message };
         effects.recordFailure(event.party, failure, false, context.failure === undefined);
         return context.failure
           ? {}
@@ -252,11 +264,11 @@ export function createSessionMachine(effects: SessionEffects, actors: SessionAct
       prepareRetry: assign(({ context }) => ({
         connection: context.connection + 1,
         retriesLeft: context.retriesLeft - 1,
-        closed: { client: false, server: false },
-        timers: { client: {}, server: {} },
-        tlsActive: { client: false, server: false },
+        closed: { client: false, server: false, attacker: false },
+        timers: { client: {}, server: {}, attacker: {} },
+        tlsActive: { client: false, server: false, attacker: false },
         failure: undefined,
-        appDataReceived: { client: false, server: false },
+        appDataReceived: { client: false, server: false, attacker: false },
       })),
     },
   }).createMachine({
@@ -264,18 +276,20 @@ export function createSessionMachine(effects: SessionEffects, actors: SessionAct
     context: ({ input }) => ({
       input,
       connection: 0,
-      closed: { client: false, server: false },
-      timers: { client: {}, server: {} },
-      tlsActive: { client: false, server: false },
+      closed: { client: false, server: false, attacker: false },
+      timers: { client: {}, server: {}, attacker: {} },
+      tlsActive: { client: false, server: false, attacker: false },
       delivered: false,
       encrypted: false,
       retriesLeft: input.retries,
-      appDataReceived: { client: false, server: false },
+      appDataReceived: { client: false, server: false, attacker: false },
     }),
     invoke: [
-      { src: 'network', systemId: 'network', input: ({ context }: { context: SessionContext }) => context.input.link },
+      { src: 'network', systemId: 'network', input: ({ context }: { context: SessionContext }) => ({ link: context.input.link, attacker: Boolean(context.input.attacker) }) },
       { src: 'client', systemId: 'client' },
       { src: 'server', systemId: 'server' },
+      { src: 'attacker', systemId: 'attacker', input: ({ context }: { context: SessionContext }) => context.input.attacker },
+      { src: 'attackerEndpoint', systemId: 'attacker-endpoint' },
     ],
     initial: 'connecting',
     on: {
