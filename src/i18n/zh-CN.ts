@@ -16,6 +16,7 @@ export const zhCN: Messages = {
   policyLabel: '发件方策略',
   policyNames: { opportunistic: '机会性 TLS', 'require-tls': '强制 TLS' },
   defaultChoice: '默认',
+  fixtureLabel: '使用 RFC 8448 中的固定值（复现其字节）',
   seedLabel: '随机种子（十六进制）',
   seedHint: '种子相同，字节就相同。2 到 64 位十六进制数字。',
   seedInvalid: '种子须为 2 到 64 位十六进制数字，且位数为偶数。',
