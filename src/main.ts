@@ -1,3 +1,6 @@
-// Placeholder entry until the app lands (the UI is being built on its own branch).
-const root = document.getElementById('app');
-if (root) root.textContent = 'Handshake Lab';
+// The standalone app: the whole page, its address kept in step with the run.
+import './page.css';
+import { mountApp } from './ui/mount.ts';
+
+const target = document.getElementById('app');
+if (target) mountApp(target, { syncHash: true, standalone: true });

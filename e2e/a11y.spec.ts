@@ -1,0 +1,67 @@
+/**
+ * axe (WCAG 2.2 AA tags) over the main states of the app, in both languages, both themes and at
+ * a phone's width: it must find nothing.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { axe, openRun } from './support.ts';
+
+const STATES: { name: string; hash: string; act?: (page: Page) => Promise<void> }[] = [
+  { name: 'ready', hash: 'scenario=smtp-plain&seed=00' },
+  {
+    name: 'mid-run, a field open',
+    hash: 'scenario=smtp-plain&seed=00&step=7',
+    act: async (page) => {
+      await page.getByRole('region').getByRole('button', { name: /^(Reverse-path)/ }).first().click();
+    },
+  },
+  { name: 'the end, outcome shown', hash: 'scenario=smtp-plain&seed=00&step=20' },
+  { name: 'presenter view', hash: 'scenario=smtp-plain&seed=00&step=9&presenter=1' },
+];
+
+for (const lang of ['en', 'zh-CN'] as const) {
+  for (const theme of ['light', 'dark'] as const) {
+    for (const width of [1280, 360]) {
+      test(`axe finds nothing: ${lang}, ${theme}, ${width} px`, async ({ page }) => {
+        await page.setViewportSize({ width, height: 900 });
+        await page.emulateMedia({ colorScheme: theme });
+        for (const state of STATES) {
+          await openRun(page, `${state.hash}&lang=${lang}`);
+          if (state.act) await state.act(page);
+          expect(await axe(page), state.name).toEqual([]);
+        }
+        // A broken link and a run that cannot complete: the messages themselves must pass too.
+        await page.goto(`/#scenario=nope&lang=${lang}`);
+        await expect(page.getByRole('status').filter({ hasText: /nope/ })).toBeVisible();
+        expect(await axe(page), 'link problems').toEqual([]);
+      });
+    }
+  }
+}
+
+test('axe finds nothing with the theme forced against the system (dark page on a light system)', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await openRun(page, 'scenario=smtp-plain&seed=00&step=12&theme=dark&lang=en');
+  expect(await axe(page)).toEqual([]);
+});
+
+test('every control can be reached with Tab and shows a visible focus ring', async ({ page }) => {
+  await openRun(page, 'scenario=smtp-plain&seed=00&step=3&lang=en');
+  const seen: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const info = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body) return null;
+      const style = getComputedStyle(el);
+      const box = el.getBoundingClientRect();
+      // WCAG 2.5.8's inline exception: a link inside a sentence keeps the sentence's line height.
+      const inline = el.tagName === 'A' && (el.parentElement?.textContent?.trim().length ?? 0) > (el.textContent?.trim().length ?? 0);
+      return { inline, label: el.getAttribute('aria-label') || el.textContent?.trim().slice(0, 30) || (el as HTMLInputElement).labels?.[0]?.textContent?.trim() || el.tagName, outline: style.outlineStyle, w: box.width, h: box.height };
+    });
+    if (!info) continue;
+    expect(info.outline, `focus ring on ${info.label}`).not.toBe('none');
+    if (!info.inline) expect(Math.min(info.w, info.h), `target size of ${info.label}`).toBeGreaterThanOrEqual(24);
+    seen.push(info.label);
+  }
+  for (const name of ['Skip to the player', 'Run with this seed', 'Next', 'Play']) expect(seen.join('|')).toContain(name);
+});

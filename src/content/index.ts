@@ -1,0 +1,71 @@
+/**
+ * The explanations: `src/content/<lang>/<a>/<b>.md` answers the content key `a/b` that a trace
+ * step carries in `explain`; `fields/<layer>.md` has one `## Field-name` section per field name a
+ * decoder records. Each language loads as one chunk, on first use.
+ */
+import { parseDoc, type Block, type Doc } from './markdown.ts';
+import type { Lang } from '../i18n/index.ts';
+
+export type { Block, Doc, Inline, Meta } from './markdown.ts';
+
+export interface ContentBundle {
+  lang: Lang;
+  /** The explanation for a content key such as `smtp/ehlo`, if written. */
+  doc(key: string): Doc | undefined;
+  /** The explanation of a field by its RFC name, looked up in `fields/<layer>.md` first. */
+  field(layer: string, name: string): Block[] | undefined;
+  /** Every content key present (for completeness tests). */
+  keys(): string[];
+}
+
+/** Content key of a file path such as `./smtp/ehlo.md`. */
+export function keyOfPath(path: string): string {
+  return path.replace(/^\.\//, '').replace(/\.md$/, '');
+}
+
+export function bundleFromFiles(lang: Lang, files: Record<string, string>): ContentBundle {
+  const docs = new Map<string, Doc>();
+  const raw = new Map<string, string>();
+  for (const [path, text] of Object.entries(files)) raw.set(keyOfPath(path), text);
+  const doc = (key: string): Doc | undefined => {
+    let d = docs.get(key);
+    if (!d) {
+      const text = raw.get(key);
+      if (text === undefined) return undefined;
+      d = parseDoc(text);
+      docs.set(key, d);
+    }
+    return d;
+  };
+  const fieldLayers = [...raw.keys()].filter((k) => k.startsWith('fields/')).map((k) => k.slice('fields/'.length));
+  return {
+    lang,
+    doc,
+    field(layer, name) {
+      for (const l of [layer, ...fieldLayers.filter((x) => x !== layer)]) {
+        const section = doc(`fields/${l}`)?.sections[name];
+        if (section) return section;
+      }
+      return undefined;
+    },
+    keys: () => [...raw.keys()],
+  };
+}
+
+const loaders: Record<Lang, () => Promise<{ default: Record<string, string> }>> = {
+  en: () => import('./en/index.ts'),
+  'zh-CN': () => import('./zh-CN/index.ts'),
+};
+
+const loaded = new Map<Lang, Promise<ContentBundle>>();
+
+export function loadContent(lang: Lang): Promise<ContentBundle> {
+  let p = loaded.get(lang);
+  if (!p) {
+    p = loaders[lang]().then((m) => bundleFromFiles(lang, m.default));
+    // A failed load (offline mid-session, say) may be retried later.
+    p.catch(() => loaded.delete(lang));
+    loaded.set(lang, p);
+  }
+  return p;
+}

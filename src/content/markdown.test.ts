@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { inlineText, parseDoc, parseInline, safeHref } from './markdown.ts';
+
+describe('markdown reader', () => {
+  it('reads the front matter: title, rfc and an https link', () => {
+    const doc = parseDoc('---\ntitle: EHLO\nrfc: RFC 5321 §4.1.1.1\nlink: https://www.rfc-editor.org/rfc/rfc5321#section-4.1.1.1\n---\nBody.');
+    expect(doc.meta).toEqual({ title: 'EHLO', rfc: 'RFC 5321 §4.1.1.1', link: 'https://www.rfc-editor.org/rfc/rfc5321#section-4.1.1.1' });
+    expect(doc.body).toEqual([{ t: 'p', c: [{ t: 'text', v: 'Body.' }] }]);
+  });
+
+  it('drops a front-matter link that is not https', () => {
+    expect(parseDoc('---\nlink: javascript:alert(1)\n---\n').meta.link).toBeUndefined();
+  });
+
+  it('splits ## sections by name and keeps lists, headings and code blocks', () => {
+    const doc = parseDoc('Intro line one\nline two\n\n## FROM:\n- a\n- b `c`\n\n### Sub\n```\nx  y\n```\n## CRLF\n1. one\n2. two\n');
+    expect(doc.body).toEqual([{ t: 'p', c: [{ t: 'text', v: 'Intro line one line two' }] }]);
+    expect(Object.keys(doc.sections)).toEqual(['FROM:', 'CRLF']);
+    expect(doc.sections['FROM:']).toEqual([
+      { t: 'ul', items: [[{ t: 'text', v: 'a' }], [{ t: 'text', v: 'b ' }, { t: 'code', v: 'c' }]] },
+      { t: 'h', c: [{ t: 'text', v: 'Sub' }] },
+      { t: 'pre', v: 'x  y' },
+    ]);
+    expect(doc.sections.CRLF).toEqual([{ t: 'ol', items: [[{ t: 'text', v: 'one' }], [{ t: 'text', v: 'two' }]] }]);
+  });
+
+  it('reads inline code, strong, emphasis and links, and leaves snake_case names alone', () => {
+    expect(parseInline('**SYN** and *ACK* in `legacy_session_id`, see [RFC](https://www.rfc-editor.org/rfc/rfc9293)')).toEqual([
+      { t: 'strong', c: [{ t: 'text', v: 'SYN' }] },
+      { t: 'text', v: ' and ' },
+      { t: 'em', c: [{ t: 'text', v: 'ACK' }] },
+      { t: 'text', v: ' in ' },
+      { t: 'code', v: 'legacy_session_id' },
+      { t: 'text', v: ', see ' },
+      { t: 'link', href: 'https://www.rfc-editor.org/rfc/rfc9293', c: [{ t: 'text', v: 'RFC' }] },
+    ]);
+    expect(parseInline('client_handshake_traffic_secret')).toEqual([{ t: 'text', v: 'client_handshake_traffic_secret' }]);
+  });
+
+  it('renders a link to a non-https target as its text only', () => {
+    expect(parseInline('[click](javascript:alert(1))')).toEqual([{ t: 'text', v: 'click' }, { t: 'text', v: ')' }]);
+    expect(safeHref('http://example.com')).toBeNull();
+    expect(safeHref('#top')).toBe('#top');
+  });
+
+  it('never throws and keeps every character of plain text (property)', () => {
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        const doc = parseDoc(s);
+        expect(Array.isArray(doc.body)).toBe(true);
+        const plain = s.replace(/[\\`*_[\]()#\n\r>-]/g, '');
+        if (plain === s && s.trim() && !s.includes('---')) expect(inlineText(parseInline(s))).toBe(s);
+      }),
+    );
+  });
+});

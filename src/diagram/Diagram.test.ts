@@ -1,0 +1,65 @@
+/**
+ * Snapshot of the rendered diagram (svelte/server) for smtp-plain with a fixed seed, and for the
+ * hand-written STARTTLS trace: a change to the layout or the markup shows up as a diff of the SVG
+ * to review. The assertions before each snapshot check by hand what the SVG must contain.
+ */
+import { render } from 'svelte/server';
+import { describe, expect, it } from 'vitest';
+// A real trace from the engines (the diagram code itself never imports them).
+// eslint-disable-next-line no-restricted-imports
+import { runScenario } from '../machine/run-scenario.ts';
+import type { Trace } from '../trace/types.ts';
+import Diagram from './Diagram.svelte';
+import { layout } from './layout.ts';
+import { starttlsExpired } from './sample-traces.ts';
+
+function svgOf(trace: Trace, width: number, shown = trace.steps.length): string {
+  const { body } = render(Diagram, {
+    props: {
+      geometry: layout(trace, { width }),
+      shown,
+      selectedId: null,
+      title: 'Sequence diagram',
+      desc: 'test',
+      partyNames: { client: 'Client', server: 'Server', attacker: 'Attacker' },
+      endpointNames: { client: trace.endpoints.client.name, server: trace.endpoints.server.name },
+      bandLabels: { tls: 'TLS handshake', tlsNested: 'TLS handshake inside STARTTLS', smtpTls: 'SMTP inside TLS' },
+    },
+  });
+  // Hydration markers, the per-render id and Svelte's style-scoping classes are not part of the
+  // picture; one element per line makes the snapshot's diffs readable.
+  return body
+    .replace(/<!--[^>]*-->/g, '')
+    .replace(/\b[a-z0-9]+-(title|desc)\b/g, 'ID-$1')
+    .replace(/ ?svelte-[a-z0-9]+/g, '')
+    .replace(/ class=""/g, '')
+    .replace(/></g, '>\n<');
+}
+
+describe('the rendered diagram', () => {
+  it('is an image with a name and one arrow group per message of smtp-plain (snapshot)', async () => {
+    const trace = await runScenario({ scenario: 'smtp-plain', options: { seed: '00' } });
+    const svg = svgOf(trace, 800);
+    expect(svg).toContain('role="img"');
+    expect(svg).toContain('<title id=');
+    expect(svg.match(/class="item arrow/g)?.length).toBe(trace.steps.filter((s) => s.kind === 'message').length);
+    expect(svg).toContain('>EHLO client.example.test<');
+    expect(svg).not.toMatch(/style="/);
+    await expect(svg).toMatchFileSnapshot('__snapshots__/smtp-plain-seed-00-800.svg');
+  });
+
+  it('reveals only the steps the player has reached', async () => {
+    const trace = await runScenario({ scenario: 'smtp-plain', options: { seed: '00' } });
+    expect(svgOf(trace, 800, 0).match(/class="item /g)).toBeNull();
+    expect(svgOf(trace, 800, 3).match(/class="item /g)?.length).toBe(3);
+  });
+
+  it('draws the TLS band under STARTTLS, dashes for handshake keys and a failure mark (snapshot)', async () => {
+    const svg = svgOf(starttlsExpired(), 640);
+    expect(svg).toContain('TLS handshake inside STARTTLS');
+    expect(svg).toContain('stroke-dasharray="7 4"');
+    expect(svg).toContain('mark-failure');
+    expect(svg).toContain('✗ certificate_expired (45)');
+    await expect(svg).toMatchFileSnapshot('__snapshots__/starttls-expired-640.svg');
+  });
+});

@@ -1,0 +1,157 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+// A real trace from the engines (the diagram code itself never imports them).
+// eslint-disable-next-line no-restricted-imports
+import { runScenario } from '../machine/run-scenario.ts';
+import type { Trace } from '../trace/types.ts';
+import { fitLabel, formatMs, stepLabel, textWidth } from './labels.ts';
+import { arrowHead, bandsOf, layout, type ArrowItem, type MarkItem, type WaitItem } from './layout.ts';
+import { firewallDrop, slowGreetingWithAttacker, starttlsExpired } from './sample-traces.ts';
+
+let plain: Trace;
+beforeAll(async () => {
+  plain = await runScenario({ scenario: 'smtp-plain', options: { seed: '00' } });
+});
+
+const arrows = (items: ReturnType<typeof layout>['items']) => items.filter((i): i is ArrowItem => i.kind === 'arrow');
+
+describe('labels', () => {
+  it('format virtual time for people (hand-checked)', () => {
+    expect(formatMs(0)).toBe('0 ms');
+    expect(formatMs(240)).toBe('240 ms');
+    expect(formatMs(1500)).toBe('1.5 s');
+    expect(formatMs(30_000)).toBe('30 s');
+    expect(formatMs(300_000)).toBe('5 min');
+    expect(formatMs(300_240)).toBe('5 min 0.24 s');
+  });
+
+  it('label TCP segments, failures with their alert, and waits with their duration', () => {
+    const t = starttlsExpired();
+    expect(stepLabel(t.steps[0])).toBe('TCP SYN');
+    expect(stepLabel(t.steps.find((s) => s.kind === 'failure')!)).toBe('✗ certificate_expired (45)');
+    expect(stepLabel(firewallDrop().steps[1])).toBe('SYN retransmission (1 s)');
+  });
+
+  it('shorten a label to the room it has, with an ellipsis, counting CJK as wider', () => {
+    expect(fitLabel('EHLO client.example.test', 1000, 12)).toBe('EHLO client.example.test');
+    const short = fitLabel('EHLO client.example.test', 60, 12);
+    expect(short.endsWith('…')).toBe(true);
+    expect(textWidth(short, 12)).toBeLessThanOrEqual(60);
+    expect(textWidth('客户端', 12)).toBe(36);
+  });
+});
+
+describe('diagram layout', () => {
+  it('draws one arrow per message step, from the sender lane to the receiver lane', () => {
+    const g = layout(plain, { width: 800 });
+    const messages = plain.steps.filter((s) => s.kind === 'message');
+    const a = arrows(g.items);
+    expect(a.length).toBe(messages.length);
+    const x = Object.fromEntries(g.lanes.map((l) => [l.party, l.x]));
+    expect(x.client).toBeLessThan(x.server);
+    for (const item of a) {
+      const step = plain.steps[item.index];
+      expect(step.kind === 'message' && item.x1 === x[step.from] && item.x2 === x[step.to]).toBe(true);
+      expect(item.y2).toBeGreaterThan(item.y1);
+    }
+    expect(g.items.map((i) => i.id)).toEqual(plain.steps.map((s) => s.id));
+  });
+
+  it('draws equal latencies with equal heights: each 20 ms command hop of smtp-plain spans the same px', () => {
+    const g = layout(plain, { width: 800, fontSize: 12 });
+    const byName = (name: string) => arrows(g.items).find((a) => (plain.steps[a.index] as { name: string }).name === name)!;
+    // 12 px type: a one-way latency is 3.4 em = 40.8 px, rounded to 41.
+    expect(['EHLO', 'MAIL', 'RCPT', 'DATA', 'QUIT'].map((n) => byName(n).y2 - byName(n).y1)).toEqual([41, 41, 41, 41, 41]);
+    // Steps at the same instant take a row each, so an arrow next to them is never shorter.
+    for (const a of arrows(g.items)) expect(a.y2 - a.y1).toBeGreaterThanOrEqual(41);
+    expect(g.compressed).toBe(false);
+  });
+
+  it('starts a reply on the row where its request arrives (the ladder)', () => {
+    const g = layout(plain, { width: 800 });
+    const ehlo = arrows(g.items).find((a) => plain.steps[a.index].kind === 'message' && (plain.steps[a.index] as { name: string }).name === 'EHLO')!;
+    const reply = arrows(g.items).find((a) => a.index === ehlo.index + 1)!;
+    expect(reply.y1).toBe(ehlo.y2);
+  });
+
+  it('gives each message of a flight its own row, the arrows parallel', () => {
+    const t = starttlsExpired();
+    const flight = arrows(layout(t, { width: 900 }).items).filter((a) => {
+      const s = t.steps[a.index];
+      return s.kind === 'message' && s.at === 180;
+    });
+    expect(flight.length).toBe(5);
+    const rows = flight.map((a) => a.y1);
+    expect(new Set(rows).size).toBe(5);
+    expect(new Set(flight.map((a) => a.y2 - a.y1)).size).toBe(1);
+  });
+
+  it('puts a failure marker on the lane of the party that detected it', () => {
+    const t = starttlsExpired();
+    const g = layout(t, { width: 900 });
+    const failure = g.items.find((i): i is MarkItem => i.kind === 'failure')!;
+    expect(failure.x).toBe(g.lanes.find((l) => l.party === 'client')!.x);
+    expect(failure.label).toBe('✗ certificate_expired (45)');
+  });
+
+  it('nests the TLS steps under the STARTTLS command as one band', () => {
+    const t = starttlsExpired();
+    const bands = bandsOf(t.steps);
+    expect(bands).toEqual([{ kind: 'tls', first: 8, last: 19, parent: 's6' }]);
+  });
+
+  it('ends a lost message in a cross part way, and never gives it an arrival', () => {
+    const t = firewallDrop();
+    const g = layout(t, { width: 600 });
+    const lost = arrows(g.items);
+    expect(lost.length).toBe(3);
+    const [client, server] = g.lanes.map((l) => l.x);
+    for (const a of lost) {
+      expect(a.lost).toBe(true);
+      expect(a.x2).toBeGreaterThan(client);
+      expect(a.x2).toBeLessThan(server);
+    }
+  });
+
+  it('compresses long waits into breaks that carry the real duration, longer waits taller', () => {
+    const g = layout(firewallDrop(), { width: 600 });
+    expect(g.compressed).toBe(true);
+    const ms = g.breaks.map((b) => b.ms);
+    expect(ms).toEqual([1000, 2000, 27000]);
+    expect(g.breaks.map((b) => b.label)).toEqual(['1 s', '2 s', '27 s']);
+    const h = g.breaks.map((b) => b.y1 - b.y0);
+    expect(h[0]).toBeLessThan(h[1]);
+    expect(h[1]).toBeLessThan(h[2]);
+    // Bounded: a 27 s wait is not 27 000 ms × px/ms tall.
+    expect(h[2]).toBeLessThanOrEqual(6 * 41);
+    const waits = g.items.filter((i): i is WaitItem => i.kind === 'wait');
+    expect(waits.map((w) => w.y2 > w.y1)).toEqual([true, true, true]);
+  });
+
+  it('shows a 5-minute timeout as a bounded break labelled 5 min, with the attacker lane in the middle', () => {
+    const g = layout(slowGreetingWithAttacker(), { width: 700 });
+    expect(g.lanes.map((l) => l.party)).toEqual(['client', 'attacker', 'server']);
+    expect(g.breaks).toHaveLength(1);
+    expect(g.breaks[0].label).toBe('5 min');
+    expect(g.height).toBeLessThan(600);
+  });
+
+  it('keeps everything inside the width, from a phone to a wide screen, and labels within their room', () => {
+    for (const width of [360, 768, 1024, 1920]) {
+      const g = layout(starttlsExpired(), { width });
+      expect(g.width).toBe(width);
+      for (const a of arrows(g.items)) {
+        for (const x of [a.x1, a.x2, a.labelX]) expect(x >= 0 && x <= width).toBe(true);
+        expect(textWidth(a.label, 12)).toBeLessThanOrEqual(Math.abs(a.x2 - a.x1));
+      }
+    }
+  });
+
+  it('is deterministic: the same trace and width give the same geometry', () => {
+    expect(layout(plain, { width: 640 })).toEqual(layout(structuredClone(plain), { width: 640 }));
+  });
+
+  it('draws an arrowhead pointing at the end of the arrow', () => {
+    // Hand-checked: a horizontal arrow to (100, 50) with an 8 px head.
+    expect(arrowHead(0, 50, 100, 50, 8)).toBe('M100,50L92.8,53.5L92.8,46.5Z');
+  });
+});

@@ -1,0 +1,113 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FAULT_IDS, FAULTS } from '../faults/catalogue.ts';
+import { DEFAULT_SCENARIO, GROUPS, SCENARIO_IDS, SCENARIOS } from '../scenario/catalogue.ts';
+import { LANGS } from '../i18n/index.ts';
+import { faultsFor, formatLink, optionsFor, parseLink, suitesFor, type LinkState } from './deep-link.ts';
+
+describe('deep links', () => {
+  it('open the scenario, fault, step, language and options they name', () => {
+    const { state, problems } = parseLink('#scenario=smtp-starttls&fault=cert-expired&step=12&lang=zh-CN&tls=1.2&group=secp256r1&seed=0A0b');
+    expect(problems).toEqual([]);
+    expect(state).toEqual({
+      scenario: 'smtp-starttls',
+      faults: ['cert-expired'],
+      step: 12,
+      lang: 'zh-CN',
+      options: { tls: '1.2', group: 'secp256r1', seed: '0a0b' },
+      theme: 'auto',
+      presenter: false,
+    });
+  });
+
+  it('open the default scenario with a problem for an unknown scenario id', () => {
+    const { state, problems } = parseLink('#scenario=smtp-quantum&step=3');
+    expect(state.scenario).toBe(DEFAULT_SCENARIO);
+    expect(state.step).toBe(3);
+    expect(problems).toEqual([{ kind: 'unknownScenario', value: 'smtp-quantum' }]);
+  });
+
+  it('drop a fault that does not apply to the scenario, and an unknown one', () => {
+    const { state, problems } = parseLink('scenario=smtp-plain&fault=cert-expired,nope,firewall-drop');
+    expect(state.faults).toEqual(['firewall-drop']);
+    expect(problems).toEqual([
+      { kind: 'faultNotApplicable', fault: 'cert-expired', scenario: 'smtp-plain' },
+      { kind: 'unknownFault', value: 'nope' },
+    ]);
+  });
+
+  it('refuse option values that are invalid or do not apply, keeping the rest', () => {
+    const { state, problems } = parseLink('scenario=smtp-plain&tls=1.3&seed=abc&lang=fr&step=-1');
+    expect(state.options).toEqual({});
+    expect(state.lang).toBe('en');
+    expect(state.step).toBeNull();
+    expect(problems).toEqual([
+      { kind: 'badLang', value: 'fr' },
+      { kind: 'optionNotApplicable', name: 'tls', scenario: 'smtp-plain' },
+      { kind: 'badOption', name: 'seed', value: 'abc' },
+      { kind: 'badStep', value: '-1' },
+    ]);
+  });
+
+  it('check a suite against the TLS version chosen in the same link', () => {
+    expect(parseLink('scenario=smtp-starttls&tls=1.2&suite=TLS_AES_128_GCM_SHA256').problems).toEqual([
+      { kind: 'badOption', name: 'suite', value: 'TLS_AES_128_GCM_SHA256' },
+    ]);
+    expect(parseLink('scenario=smtp-starttls&tls=1.2&suite=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256').state.options.suite).toBe('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256');
+    expect(suitesFor('smtp-plain', {})).toEqual([]);
+  });
+
+  it('report garbage and unknown keys without throwing', () => {
+    expect(parseLink('#%E0%A4%A&&==&x=1').problems).toContainEqual({ kind: 'unknownKey', key: 'x' });
+    expect(parseLink('#' + 'a'.repeat(5000)).state.scenario).toBe(DEFAULT_SCENARIO);
+    expect(parseLink('').problems).toEqual([]);
+    expect(parseLink('#').state).toEqual(parseLink('').state);
+  });
+
+  it('never throw and always produce a runnable state, whatever the hash (property)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.webQueryParameters(), fc.string({ unit: 'binary' })), (hash) => {
+        const { state } = parseLink(hash);
+        expect(SCENARIO_IDS).toContain(state.scenario);
+        expect(LANGS).toContain(state.lang);
+        for (const f of state.faults) expect(FAULTS[f].appliesTo).toContain(state.scenario);
+        for (const k of Object.keys(state.options)) expect(SCENARIOS[state.scenario].options).toContain(k);
+      }),
+    );
+  });
+
+  it('round-trip: a formatted state parses back to itself with no problems (property)', () => {
+    const stateArb = fc.constantFrom(...SCENARIO_IDS).chain((scenario) =>
+      fc.record({
+        scenario: fc.constant(scenario),
+        faults: fc.subarray(faultsFor(scenario), { maxLength: 2 }),
+        step: fc.option(fc.nat(500), { nil: null }),
+        lang: fc.constantFrom(...LANGS),
+        options: fc.record(
+          {
+            group: fc.constantFrom(...GROUPS),
+            seed: fc.uint8Array({ minLength: 1, maxLength: 32 }).map((b) => [...b].map((x) => x.toString(16).padStart(2, '0')).join('')),
+          },
+          { requiredKeys: [] },
+        ),
+        theme: fc.constantFrom('auto' as const, 'light' as const, 'dark' as const),
+        presenter: fc.boolean(),
+      }),
+    );
+    fc.assert(
+      fc.property(stateArb, (s) => {
+        const state: LinkState = { ...s, options: optionsFor(s.scenario, s.options) };
+        const back = parseLink('#' + formatLink(state));
+        expect(back.problems).toEqual([]);
+        expect(back.state).toEqual(state);
+      }),
+    );
+  });
+
+  it('list for each scenario exactly the faults whose catalogue entry names it', () => {
+    expect(faultsFor('smtp-plain')).toEqual(['greylisted', 'firewall-drop', 'server-overloaded']);
+    expect(faultsFor('submission')).toContain('mail-before-starttls');
+    expect(faultsFor('tls13')).not.toContain('strip-starttls');
+    expect(FAULT_IDS.filter((f) => faultsFor('smtp-starttls').includes(f)).length).toBe(faultsFor('smtp-starttls').length);
+  });
+});

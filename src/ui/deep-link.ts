@@ -1,0 +1,173 @@
+/**
+ * The address hash as the state of a run: `#scenario=…&fault=…&step=…&lang=…` plus the options
+ * (`tls`, `group`, `suite`, `policy`, `seed`, `fixture`) and the view (`theme`, `presenter`).
+ * Pure: parsing never throws; whatever cannot be used is dropped and reported as a problem the
+ * app shows (in the learner's language) while it opens the rest.
+ *
+ * `step` is the number of steps revealed (0: nothing yet; n: steps 1..n shown, step n selected),
+ * the player's index. The seed is always written, so a copied link reproduces the same bytes.
+ */
+import { FAULTS, isFaultId, type FaultId } from '../faults/catalogue.ts';
+import { DEFAULT_SCENARIO, GROUPS, isScenarioId, POLICIES, SCENARIOS, TLS12_SUITES, TLS13_SUITES, type OptionName, type ScenarioId } from '../scenario/catalogue.ts';
+import type { RunOptions } from '../trace/types.ts';
+import { isLang, type Lang } from '../i18n/index.ts';
+
+export type Theme = 'auto' | 'light' | 'dark';
+
+export interface LinkState {
+  scenario: ScenarioId;
+  faults: FaultId[];
+  /** Steps revealed; null when the link does not say (start at the beginning). */
+  step: number | null;
+  lang: Lang;
+  options: RunOptions;
+  theme: Theme;
+  presenter: boolean;
+}
+
+export type LinkProblem =
+  | { kind: 'unknownScenario'; value: string }
+  | { kind: 'unknownFault'; value: string }
+  | { kind: 'faultNotApplicable'; fault: string; scenario: string }
+  | { kind: 'badOption'; name: string; value: string }
+  | { kind: 'optionNotApplicable'; name: string; scenario: string }
+  | { kind: 'badStep'; value: string }
+  | { kind: 'badLang'; value: string }
+  | { kind: 'unknownKey'; key: string };
+
+const OPTION_KEYS: readonly OptionName[] = ['tls', 'group', 'suite', 'policy', 'seed', 'fixture'];
+const KNOWN_KEYS = new Set<string>(['scenario', 'fault', 'step', 'lang', 'theme', 'presenter', ...OPTION_KEYS]);
+/** Longer hashes are not links we wrote; refuse to spend time on them. */
+const MAX_LENGTH = 2048;
+export const SEED_PATTERN = /^(?:[0-9a-fA-F]{2}){1,32}$/;
+
+export function defaultLinkState(lang: Lang = 'en'): LinkState {
+  return { scenario: DEFAULT_SCENARIO, faults: [], step: null, lang, options: {}, theme: 'auto', presenter: false };
+}
+
+/** The TLS version a run will use: the chosen one, or the scenario's first. */
+export function effectiveTls(scenario: ScenarioId, options: RunOptions): '1.2' | '1.3' | undefined {
+  return options.tls ?? SCENARIOS[scenario].tlsVersions[0];
+}
+
+/** The suites that make sense for a scenario at a TLS version (none without TLS). */
+export function suitesFor(scenario: ScenarioId, options: RunOptions): readonly string[] {
+  const v = effectiveTls(scenario, options);
+  if (!v) return [];
+  if (scenario === 'tls12-rsa') return TLS12_SUITES.filter((s) => s.startsWith('TLS_RSA_'));
+  return v === '1.2' ? TLS12_SUITES : TLS13_SUITES;
+}
+
+/** The faults that apply to a scenario, in catalogue order. */
+export function faultsFor(scenario: ScenarioId): FaultId[] {
+  return (Object.keys(FAULTS) as FaultId[]).filter((f) => FAULTS[f].appliesTo.includes(scenario));
+}
+
+function validOption(name: OptionName, value: string, scenario: ScenarioId, options: RunOptions): string | undefined {
+  switch (name) {
+    case 'tls':
+      return (SCENARIOS[scenario].tlsVersions as readonly string[]).includes(value) ? value : undefined;
+    case 'group':
+      return (GROUPS as readonly string[]).includes(value) ? value : undefined;
+    case 'suite':
+      return suitesFor(scenario, options).includes(value) ? value : undefined;
+    case 'policy':
+      return (POLICIES as readonly string[]).includes(value) ? value : undefined;
+    case 'seed':
+      return SEED_PATTERN.test(value) ? value.toLowerCase() : undefined;
+    case 'fixture':
+      return value === 'rfc8448' ? value : undefined;
+  }
+}
+
+export function parseLink(hash: string, fallbackLang: Lang = 'en'): { state: LinkState; problems: LinkProblem[] } {
+  const state = defaultLinkState(fallbackLang);
+  const problems: LinkProblem[] = [];
+  let text = hash.startsWith('#') ? hash.slice(1) : hash;
+  if (text.length > MAX_LENGTH) {
+    problems.push({ kind: 'unknownKey', key: text.slice(0, 40) + '…' });
+    text = '';
+  }
+  if (!text.trim()) return { state, problems };
+  const params = new URLSearchParams(text);
+  const first = (key: string): string | undefined => params.get(key) ?? undefined;
+
+  for (const key of new Set(params.keys())) {
+    if (key && !KNOWN_KEYS.has(key)) problems.push({ kind: 'unknownKey', key: key.slice(0, 40) });
+  }
+
+  const scenario = first('scenario');
+  if (scenario !== undefined) {
+    if (isScenarioId(scenario)) state.scenario = scenario;
+    else problems.push({ kind: 'unknownScenario', value: scenario.slice(0, 60) });
+  }
+  const info = SCENARIOS[state.scenario];
+
+  const lang = first('lang');
+  if (lang !== undefined) {
+    if (isLang(lang)) state.lang = lang;
+    else problems.push({ kind: 'badLang', value: lang.slice(0, 20) });
+  }
+
+  for (const raw of params.getAll('fault').flatMap((v) => v.split(','))) {
+    const f = raw.trim();
+    if (!f || f === 'none') continue;
+    if (!isFaultId(f)) problems.push({ kind: 'unknownFault', value: f.slice(0, 60) });
+    else if (!FAULTS[f].appliesTo.includes(state.scenario)) problems.push({ kind: 'faultNotApplicable', fault: f, scenario: state.scenario });
+    else if (!state.faults.includes(f)) state.faults.push(f);
+  }
+
+  // tls first: the suites that are valid depend on it.
+  for (const name of OPTION_KEYS) {
+    const value = first(name);
+    if (value === undefined) continue;
+    if (!info.options.includes(name)) {
+      problems.push({ kind: 'optionNotApplicable', name, scenario: state.scenario });
+      continue;
+    }
+    const ok = validOption(name, value, state.scenario, state.options);
+    if (ok === undefined) problems.push({ kind: 'badOption', name, value: value.slice(0, 80) });
+    else (state.options as Record<string, string>)[name] = ok;
+  }
+
+  const step = first('step');
+  if (step !== undefined) {
+    if (/^\d{1,6}$/.test(step)) state.step = Number(step);
+    else problems.push({ kind: 'badStep', value: step.slice(0, 20) });
+  }
+
+  const theme = first('theme');
+  if (theme === 'light' || theme === 'dark' || theme === 'auto') state.theme = theme;
+  else if (theme !== undefined) problems.push({ kind: 'badOption', name: 'theme', value: theme.slice(0, 20) });
+  const presenter = first('presenter');
+  if (presenter !== undefined) state.presenter = presenter === '1' || presenter === 'true';
+
+  return { state, problems };
+}
+
+/** The hash (without `#`) for a state; parseLink(formatLink(s)) gives s back. */
+export function formatLink(state: LinkState): string {
+  const parts: [string, string][] = [['scenario', state.scenario]];
+  if (state.faults.length) parts.push(['fault', state.faults.join(',')]);
+  if (state.step !== null) parts.push(['step', String(state.step)]);
+  parts.push(['lang', state.lang]);
+  for (const name of OPTION_KEYS) {
+    const v = state.options[name];
+    if (v !== undefined) parts.push([name, v]);
+  }
+  if (state.theme !== 'auto') parts.push(['theme', state.theme]);
+  if (state.presenter) parts.push(['presenter', '1']);
+  return parts.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+}
+
+/** Keep only the options that apply to a scenario and are valid there (after a scenario change). */
+export function optionsFor(scenario: ScenarioId, options: RunOptions): RunOptions {
+  const out: RunOptions = {};
+  for (const name of OPTION_KEYS) {
+    const v = options[name];
+    if (v === undefined || !SCENARIOS[scenario].options.includes(name)) continue;
+    const ok = validOption(name, v, scenario, out);
+    if (ok !== undefined) (out as Record<string, string>)[name] = ok;
+  }
+  return out;
+}

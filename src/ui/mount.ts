@@ -1,0 +1,53 @@
+/**
+ * Mount the learner's view into any element, as many times per page as needed: each mount has
+ * its own state, player and listeners, and the returned function removes all of it.
+ */
+import { mount, unmount } from 'svelte';
+import App from './App.svelte';
+import { defaultLinkState, parseLink, type LinkProblem, type LinkState } from './deep-link.ts';
+
+export interface MountOptions {
+  /**
+   * What to open: a hash such as `scenario=smtp-starttls&step=7&lang=zh-CN` (validated like a
+   * deep link), or a partial state. Defaults to the page address when `syncHash` is on.
+   */
+  initial?: string | Partial<LinkState>;
+  /** Keep the page address (`#…`) in step with the run, and follow it when it changes. */
+  syncHash?: boolean;
+  /** The app owns the page: header and main landmarks, `<html lang>`, the document title. */
+  standalone?: boolean;
+}
+
+function preferredLang(): 'en' | 'zh-CN' {
+  const langs = typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]);
+  return langs.some((l) => /^zh(-hans|-cn|-sg)?\b/i.test(l ?? '')) ? 'zh-CN' : 'en';
+}
+
+/** Mount the app into `target`; returns a function that unmounts it. */
+export function mountApp(target: HTMLElement, options: MountOptions = {}): () => void {
+  const fallbackLang = preferredLang();
+  let initial: LinkState;
+  let problems: LinkProblem[];
+  const source = options.initial ?? (options.syncHash ? location.hash : '');
+  if (typeof source === 'string') {
+    const parsed = parseLink(source, fallbackLang);
+    initial = parsed.state;
+    problems = parsed.problems;
+  } else {
+    const base = defaultLinkState(fallbackLang);
+    const parsed = parseLink(
+      new URLSearchParams(
+        Object.entries({ ...base, ...source, faults: undefined, options: undefined, ...(source.options ?? {}), fault: (source.faults ?? []).join(',') }).flatMap(([k, v]) =>
+          v === undefined || v === null || v === '' || typeof v === 'object' ? [] : [[k, String(v)]],
+        ),
+      ).toString(),
+      fallbackLang,
+    );
+    initial = parsed.state;
+    problems = parsed.problems;
+  }
+  const app = mount(App, { target, props: { initial, problems, syncHash: options.syncHash ?? false, standalone: options.standalone ?? false } });
+  return () => {
+    void unmount(app);
+  };
+}
