@@ -46,7 +46,15 @@ async function captureFirstRecord(): Promise<{ port: number; record: Promise<Uin
 
 async function openSslClientHello(): Promise<Uint8Array> {
   const { port, record } = await captureFirstRecord();
-  const client = startProgram('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'mail.example.test', '-groups', 'X25519:P-256']);
+  const client = startProgram('openssl', [
+    's_client',
+    '-connect',
+    `127.0.0.1:${port}`,
+    '-servername',
+    'mail.example.test',
+    '-groups',
+    'X25519:P-256',
+  ]);
   cleanups.push(() => client.stop());
   return record;
 }
@@ -66,9 +74,14 @@ describe('lab decode of a ClientHello captured from openssl s_client', () => {
       expect(stdout).toMatch(new RegExp(`^ +CipherSuite: ${suite} +[0-9a-f]{2} [0-9a-f]{2}$`, 'm'));
     }
     // The order OpenSSL was told (-groups X25519:P-256), with their code points (RFC 8446 §4.2.7).
-    expect([...stdout.matchAll(/^ +NamedGroup: (\S+) +([0-9a-f ]+)$/gm)].map((m) => `${m[1]} ${m[2]}`)).toEqual(['x25519 00 1d', 'secp256r1 00 17']);
+    expect([...stdout.matchAll(/^ +NamedGroup: (\S+) +([0-9a-f ]+)$/gm)].map((m) => `${m[1]} ${m[2]}`)).toEqual([
+      'x25519 00 1d',
+      'secp256r1 00 17',
+    ]);
     // 17 bytes: more than 16, so the middle is left out.
-    expect(stdout).toMatch(/^ +HostName: mail\.example\.test +6d 61 69 6c 2e 65 78 61 6d 70 6c 65 … 74 65 73 74 \(17 bytes\)$/m);
+    expect(stdout).toMatch(
+      /^ +HostName: mail\.example\.test +6d 61 69 6c 2e 65 78 61 6d 70 6c 65 … 74 65 73 74 \(17 bytes\)$/m,
+    );
     expect(stdout).toMatch(/^ +KeyShareEntry: x25519 /m);
     // Long fields are shortened: first bytes … last bytes (length).
     expect(stdout).toMatch(/^ +random: .* … [0-9a-f ]{11} \(32 bytes\)$/m);
@@ -77,7 +90,10 @@ describe('lab decode of a ClientHello captured from openssl s_client', () => {
   it('reads the bytes from stdin with -, through npm run -s lab as a user types it', async () => {
     const bytes = await openSslClientHello();
     // As Wireshark's "Copy as hex dump" would paste it, 16 bytes a line with an offset column.
-    const dump = Array.from({ length: Math.ceil(bytes.length / 16) }, (_, i) => `${(i * 16).toString(16).padStart(4, '0')}   ${toHex(bytes.subarray(i * 16, i * 16 + 16), ' ')}`).join('\n');
+    const dump = Array.from(
+      { length: Math.ceil(bytes.length / 16) },
+      (_, i) => `${(i * 16).toString(16).padStart(4, '0')}   ${toHex(bytes.subarray(i * 16, i * 16 + 16), ' ')}`,
+    ).join('\n');
     const run = startLab(['decode', '-'], { input: dump + '\n', timeoutMs: 30_000 });
     cleanups.push(() => run.stop());
     expect(await run.exited).toBe(0);

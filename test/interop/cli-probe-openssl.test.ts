@@ -40,7 +40,21 @@ async function pki(leaf: Parameters<typeof writePki>[0] = { dnsNames: [NAME] }):
 
 async function sServer(files: PkiFiles, extra: string[] = []): Promise<number> {
   const port = await freePort();
-  const program = startProgram('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-naccept', '1', '-tls1_3', '-cert', files.leafPath, '-cert_chain', files.intermediatePath, '-key', files.keyPath, ...extra]);
+  const program = startProgram('openssl', [
+    's_server',
+    '-accept',
+    `127.0.0.1:${port}`,
+    '-naccept',
+    '1',
+    '-tls1_3',
+    '-cert',
+    files.leafPath,
+    '-cert_chain',
+    files.intermediatePath,
+    '-key',
+    files.keyPath,
+    ...extra,
+  ]);
   cleanups.push(() => program.stop());
   await program.waitFor(/ACCEPT/);
   return port;
@@ -58,12 +72,26 @@ describe('lab probe tls:// against openssl s_server -tls1_3', () => {
   it('ends outcome: ok naming TLS 1.3, the suite and the group', async () => {
     const files = await pki();
     const port = await sServer(files);
-    const { code, stdout, stderr } = await lab('probe', `tls://127.0.0.1:${port}`, '--servername', NAME, '--trust', files.caPath);
+    const { code, stdout, stderr } = await lab(
+      'probe',
+      `tls://127.0.0.1:${port}`,
+      '--servername',
+      NAME,
+      '--trust',
+      files.caPath,
+    );
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(lastLine(stdout)).toMatch(/^outcome: ok \(TLS 1\.3 TLS_AES_(128_GCM_SHA256|256_GCM_SHA384) x25519\)$/);
     // The transcript shows both sides: what the probe sent and what OpenSSL answered.
-    for (const line of ['C → S  [TLS] ClientHello', 'S → C  [TLS] ServerHello', 'S → C  [TLS] Certificate (2 certificates)', 'S → C  [TLS] Finished', 'C → S  [TLS] Finished', 'client: TLS established']) {
+    for (const line of [
+      'C → S  [TLS] ClientHello',
+      'S → C  [TLS] ServerHello',
+      'S → C  [TLS] Certificate (2 certificates)',
+      'S → C  [TLS] Finished',
+      'C → S  [TLS] Finished',
+      'client: TLS established',
+    ]) {
       expect(stdout).toContain(line);
     }
   });
@@ -71,7 +99,18 @@ describe('lab probe tls:// against openssl s_server -tls1_3', () => {
   it('names the group and suite it was asked for (secp256r1, TLS_AES_256_GCM_SHA384)', async () => {
     const files = await pki();
     const port = await sServer(files);
-    const { code, stdout } = await lab('probe', `tls://127.0.0.1:${port}`, '--servername', NAME, '--trust', files.caPath, '--group', 'secp256r1', '--suite', 'TLS_AES_256_GCM_SHA384');
+    const { code, stdout } = await lab(
+      'probe',
+      `tls://127.0.0.1:${port}`,
+      '--servername',
+      NAME,
+      '--trust',
+      files.caPath,
+      '--group',
+      'secp256r1',
+      '--suite',
+      'TLS_AES_256_GCM_SHA384',
+    );
     expect(code).toBe(0);
     expect(lastLine(stdout)).toBe('outcome: ok (TLS 1.3 TLS_AES_256_GCM_SHA384 secp256r1)');
   });
@@ -80,7 +119,14 @@ describe('lab probe tls:// against openssl s_server -tls1_3', () => {
     const now = Date.now();
     const files = await pki({ dnsNames: [NAME], notBefore: now - 60 * DAY, notAfter: now - DAY });
     const port = await sServer(files);
-    const { code, stdout } = await lab('probe', `tls://127.0.0.1:${port}`, '--servername', NAME, '--trust', files.caPath);
+    const { code, stdout } = await lab(
+      'probe',
+      `tls://127.0.0.1:${port}`,
+      '--servername',
+      NAME,
+      '--trust',
+      files.caPath,
+    );
     expect(code).toBe(1);
     expect(lastLine(stdout)).toMatch(/^outcome: failed: client sent fatal alert certificate_expired \(45\)/);
     expect(stdout).toContain('C → S  [TLS] Alert: certificate_expired (45)');
@@ -89,7 +135,14 @@ describe('lab probe tls:// against openssl s_server -tls1_3', () => {
   it('refuses a certificate for another name with bad_certificate (42), and an untrusted root with unknown_ca (48)', async () => {
     const files = await pki();
     const port = await sServer(files);
-    const wrongName = await lab('probe', `tls://127.0.0.1:${port}`, '--servername', 'other.interop.test', '--trust', files.caPath);
+    const wrongName = await lab(
+      'probe',
+      `tls://127.0.0.1:${port}`,
+      '--servername',
+      'other.interop.test',
+      '--trust',
+      files.caPath,
+    );
     expect(wrongName.code).toBe(1);
     expect(lastLine(wrongName.stdout)).toMatch(/^outcome: failed: client sent fatal alert bad_certificate \(42\)/);
 
@@ -103,7 +156,16 @@ describe('lab probe tls:// against openssl s_server -tls1_3', () => {
   it('--format json prints a trace the app accepts, recorded as a probe with the TCP segments', async () => {
     const files = await pki();
     const port = await sServer(files);
-    const { code, stdout } = await lab('probe', `tls://127.0.0.1:${port}`, '--servername', NAME, '--trust', files.caPath, '--format', 'json');
+    const { code, stdout } = await lab(
+      'probe',
+      `tls://127.0.0.1:${port}`,
+      '--servername',
+      NAME,
+      '--trust',
+      files.caPath,
+      '--format',
+      'json',
+    );
     expect(code).toBe(0);
     const parsed = parseTrace(stdout);
     expect(parsed.ok, parsed.ok ? '' : `${parsed.error} at ${parsed.path}`).toBe(true);
@@ -111,9 +173,13 @@ describe('lab probe tls:// against openssl s_server -tls1_3', () => {
     const trace = parsed.trace;
     expect(trace.meta).toMatchObject({ source: 'probe', scenario: 'tls13' });
     expect(trace.endpoints.server).toMatchObject({ name: NAME, ip: '127.0.0.1', port });
-    expect(trace.segments.filter((s) => s.hex === '').map((s) => s.flags.join(','))).toEqual(expect.arrayContaining(['SYN', 'SYN,ACK', 'ACK', 'FIN,ACK']));
+    expect(trace.segments.filter((s) => s.hex === '').map((s) => s.flags.join(','))).toEqual(
+      expect.arrayContaining(['SYN', 'SYN,ACK', 'ACK', 'FIN,ACK']),
+    );
     // What the probe sent, byte for byte: its data segments are its records.
-    const sentRecords = trace.steps.filter((s) => s.kind === 'message' && s.from === 'client' && s.layer === 'tls').map((s) => (s.kind === 'message' ? (s.record?.hex ?? s.content.hex) : ''));
+    const sentRecords = trace.steps
+      .filter((s) => s.kind === 'message' && s.from === 'client' && s.layer === 'tls')
+      .map((s) => (s.kind === 'message' ? (s.record?.hex ?? s.content.hex) : ''));
     const sentSegments = trace.segments.filter((s) => s.direction === 'c2s').map((s) => s.hex);
     expect(sentSegments.join('')).toBe([...new Set(sentRecords)].join(''));
     expect(trace.outcome).toMatchObject({ status: 'ok', tls: { version: 'TLS 1.3', group: 'x25519' } });
@@ -122,10 +188,25 @@ describe('lab probe tls:// against openssl s_server -tls1_3', () => {
   it('--format keylog prints the five TLS 1.3 secrets for the real client_random', async () => {
     const files = await pki();
     const port = await sServer(files);
-    const { code, stdout } = await lab('probe', `tls://127.0.0.1:${port}`, '--servername', NAME, '--trust', files.caPath, '--format', 'keylog');
+    const { code, stdout } = await lab(
+      'probe',
+      `tls://127.0.0.1:${port}`,
+      '--servername',
+      NAME,
+      '--trust',
+      files.caPath,
+      '--format',
+      'keylog',
+    );
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
-    expect(lines.map((l) => l.split(' ')[0]).sort()).toEqual(['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'EXPORTER_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_TRAFFIC_SECRET_0']);
+    expect(lines.map((l) => l.split(' ')[0]).sort()).toEqual([
+      'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
+      'CLIENT_TRAFFIC_SECRET_0',
+      'EXPORTER_SECRET',
+      'SERVER_HANDSHAKE_TRAFFIC_SECRET',
+      'SERVER_TRAFFIC_SECRET_0',
+    ]);
     for (const l of lines) expect(l).toMatch(/^[A-Z_0-9]+ [0-9a-f]{64} [0-9a-f]{64}$/);
     expect(new Set(lines.map((l) => l.split(' ')[1])).size).toBe(1);
   });
@@ -134,7 +215,18 @@ describe('lab probe tls:// against openssl s_server -tls1_3', () => {
     const files = await pki();
     const port = await sServer(files);
     const out = join(tempDir(), 'probe.pcapng');
-    const { code } = await lab('probe', `tls://127.0.0.1:${port}`, '--servername', NAME, '--trust', files.caPath, '--format', 'pcap', '--out', out);
+    const { code } = await lab(
+      'probe',
+      `tls://127.0.0.1:${port}`,
+      '--servername',
+      NAME,
+      '--trust',
+      files.caPath,
+      '--format',
+      'pcap',
+      '--out',
+      out,
+    );
     expect(code).toBe(0);
     expect(readFileSync(out).length).toBeGreaterThan(0);
     const decodeAs = ['-d', `tcp.port==${port},tls`];
@@ -145,7 +237,11 @@ describe('lab probe tls:// against openssl s_server -tls1_3', () => {
     expect(text).toMatch(/Encrypted Extensions/);
     expect(text).toMatch(/Certificate Verify/);
     expect(text).toMatch(/Finished/);
-    const malformed = execFileSync('tshark', ['-r', out, ...decodeAs, '-Y', '_ws.malformed || _ws.expert.severity == error'], { encoding: 'utf8', timeout: 20_000 });
+    const malformed = execFileSync(
+      'tshark',
+      ['-r', out, ...decodeAs, '-Y', '_ws.malformed || _ws.expert.severity == error'],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
     expect(malformed.trim()).toBe('');
   });
 });

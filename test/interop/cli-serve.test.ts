@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
@@ -39,7 +40,10 @@ function readTrace(path: string): Trace {
 const messages = (t: Trace) => t.steps.filter((s): s is MessageStep => s.kind === 'message');
 const text = (s: MessageStep) => latin1(fromHex(s.content.hex));
 
-/** `lab serve ... --once` in this process; resolves once it listens, with its exit status to come. */
+/**
+ * `lab serve URL ... --once` in this process; resolves once it listens, with its exit status to
+ * come. If the test ends first, a connection that hangs up at once lets the server finish.
+ */
 async function serveInProcess(args: string[]) {
   let stdout = '';
   let stderr = '';
@@ -52,31 +56,63 @@ async function serveInProcess(args: string[]) {
     },
     stderr: (t) => (stderr += t),
   });
+  let settled = false;
+  void exit.finally(() => (settled = true));
+  cleanups.push(async () => {
+    if (settled) return;
+    const port = Number(/:(\d+)(?:\/|$)/.exec(args[0])?.[1]);
+    await new Promise<void>((resolve) =>
+      connect(port, '127.0.0.1')
+        .on('connect', function (this: Socket) {
+          this.destroy();
+          resolve();
+        })
+        .on('error', () => resolve()),
+    );
+    await exit;
+  });
   await Promise.race([ready, exit.then(() => Promise.reject(new Error(`lab serve ended early: ${stderr}`)))]);
   return { exit, output: () => stdout, errors: () => stderr };
 }
 
 function swaks(args: string[]): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve) => {
-    const child = execFile('swaks', ['--timeout', '15', ...args], { timeout: 30_000, killSignal: 'SIGKILL' }, (error, stdout) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout: String(stdout) });
-    });
+    const child = execFile(
+      'swaks',
+      ['--timeout', '15', ...args],
+      { timeout: 30_000, killSignal: 'SIGKILL' },
+      (error, stdout) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout: String(stdout) });
+      },
+    );
     child.stdin?.end();
   });
 }
 
 describe('openssl s_client against lab serve tls:// --once', () => {
-  it('completes the handshake (Verify return code: 0), reads the hello line, and the trace shows the client\'s data', async () => {
+  it("completes the handshake (Verify return code: 0), reads the hello line, and the trace shows the client's data", async () => {
     const dir = tempDir();
     const port = await freePort();
     const ca = join(dir, 'ca.pem');
     const traceFile = join(dir, 'serve.json');
-    const serve = startLab(['serve', `tls://127.0.0.1:${port}`, '--once', '--ca-out', ca, '--trace', traceFile, '--timeout', '20'], { timeoutMs: 45_000 });
+    const serve = startLab(
+      ['serve', `tls://127.0.0.1:${port}`, '--once', '--ca-out', ca, '--trace', traceFile, '--timeout', '20'],
+      { timeoutMs: 45_000 },
+    );
     cleanups.push(() => serve.stop());
     await serve.waitFor(/listening on tls:\/\/127\.0\.0\.1:\d+/, 30_000);
     expect(existsSync(ca)).toBe(true);
 
-    const client = startProgram('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-CAfile', ca, '-tls1_3']);
+    const client = startProgram('openssl', [
+      's_client',
+      '-connect',
+      `127.0.0.1:${port}`,
+      '-servername',
+      'localhost',
+      '-CAfile',
+      ca,
+      '-tls1_3',
+    ]);
     cleanups.push(() => client.stop());
     await client.waitFor(/Handshake Lab: hello over TLS/);
     client.child.stdin.write('ping from s_client\n');
@@ -86,25 +122,41 @@ describe('openssl s_client against lab serve tls:// --once', () => {
 
     expect(await serve.exited).toBe(0);
     expect(client.output()).toMatch(/Verify return code: 0 \(ok\)/);
-    expect(serve.stdout()).toMatch(/^connection 1 from 127\.0\.0\.1:\d+: outcome: ok \(TLS 1\.3 TLS_AES_\d+_GCM_SHA\d+ x25519; 19 bytes of application data received \(1 line echoed\)\)$/m);
+    expect(serve.stdout()).toMatch(
+      /^connection 1 from 127\.0\.0\.1:\d+: outcome: ok \(TLS 1\.3 TLS_AES_\d+_GCM_SHA\d+ x25519; 19 bytes of application data received \(1 line echoed\)\)$/m,
+    );
 
     const trace = readTrace(traceFile);
     expect(trace.meta).toMatchObject({ source: 'serve', scenario: 'tls13' });
     const fromClient = messages(trace).filter((s) => s.from === 'client' && s.name === 'ApplicationData');
     expect(fromClient.map(text)).toEqual(['ping from s_client\n']);
     expect(fromClient[0].record?.key).toBe('client_application_traffic_secret_0');
-    const fromServer = messages(trace).filter((s) => s.from === 'server' && s.name === 'ApplicationData').map(text);
+    const fromServer = messages(trace)
+      .filter((s) => s.from === 'server' && s.name === 'ApplicationData')
+      .map(text);
     expect(fromServer).toEqual(['Handshake Lab: hello over TLS\n', 'ping from s_client\n']);
-    expect(messages(trace).some((s) => s.from === 'client' && s.name === 'Alert' && s.label.includes('close_notify'))).toBe(true);
+    expect(
+      messages(trace).some((s) => s.from === 'client' && s.name === 'Alert' && s.label.includes('close_notify')),
+    ).toBe(true);
   });
 
-  it('a client that does not trust the lab\'s CA refuses the certificate, and the server reports the alert it received', async () => {
+  it("a client that does not trust the lab's CA refuses the certificate, and the server reports the alert it received", async () => {
     const dir = tempDir();
     const port = await freePort();
     const other = await writePki({ dnsNames: ['localhost'] });
     cleanups.push(() => other.remove());
     const serve = await serveInProcess([`tls://127.0.0.1:${port}`, '--ca-out', join(dir, 'ca.pem')]);
-    const client = startProgram('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-CAfile', other.caPath, '-verify_return_error', '-tls1_3']);
+    const client = startProgram('openssl', [
+      's_client',
+      '-connect',
+      `127.0.0.1:${port}`,
+      '-servername',
+      'localhost',
+      '-CAfile',
+      other.caPath,
+      '-verify_return_error',
+      '-tls1_3',
+    ]);
     cleanups.push(() => client.stop());
     expect(await serve.exit).toBe(1);
     expect(serve.output()).toMatch(/outcome: failed: server received fatal alert unknown_ca \(48\)/);
@@ -112,26 +164,69 @@ describe('openssl s_client against lab serve tls:// --once', () => {
 });
 
 describe('lab probe against lab serve', () => {
-  it('both sides record the same bytes on the wire, and the server\'s trace shows the client\'s SMTP lines inside TLS', async () => {
+  it("both sides record the same bytes on the wire, and the server's trace shows the client's SMTP lines inside TLS", async () => {
     const dir = tempDir();
     const port = await freePort();
     const ca = join(dir, 'ca.pem');
     const traceFile = join(dir, 'serve.json');
-    const serve = await serveInProcess([`submission://127.0.0.1:${port}`, '--ca-out', ca, '--trace', traceFile, '--servername', 'mail.lab.test']);
+    const serve = await serveInProcess([
+      `submission://127.0.0.1:${port}`,
+      '--ca-out',
+      ca,
+      '--trace',
+      traceFile,
+      '--servername',
+      'mail.lab.test',
+    ]);
     let probeOut = '';
-    const probeCode = await main(['probe', `submission://127.0.0.1:${port}`, '--servername', 'mail.lab.test', '--trust', ca, '--user', 'alice', '--password', 'password', '--from', 'alice@lab.test', '--to', 'bob@lab.test', '--format', 'json'], { stdout: (t) => (probeOut += t), stderr: () => undefined });
+    const probeCode = await main(
+      [
+        'probe',
+        `submission://127.0.0.1:${port}`,
+        '--servername',
+        'mail.lab.test',
+        '--trust',
+        ca,
+        '--user',
+        'alice',
+        '--password',
+        'password',
+        '--from',
+        'alice@lab.test',
+        '--to',
+        'bob@lab.test',
+        '--format',
+        'json',
+      ],
+      { stdout: (t) => (probeOut += t), stderr: () => undefined },
+    );
     expect(probeCode).toBe(0);
     expect(await serve.exit).toBe(0);
     const probe = parseTrace(probeOut);
     if (!probe.ok) throw new Error(probe.error);
     const server = readTrace(traceFile);
     for (const dir of ['c2s', 's2c'] as const) {
-      const seen = (t: Trace) => t.segments.filter((s) => s.direction === dir).map((s) => s.hex).join('');
+      const seen = (t: Trace) =>
+        t.segments
+          .filter((s) => s.direction === dir)
+          .map((s) => s.hex)
+          .join('');
       expect(seen(server), dir).toBe(seen(probe.trace));
     }
     const clientLines = messages(server).filter((s) => s.from === 'client' && s.layer === 'smtp');
-    expect(clientLines.map((s) => s.name)).toEqual(['EHLO', 'STARTTLS', 'EHLO', 'AUTH', 'MAIL', 'RCPT', 'DATA', 'mail-data', 'QUIT']);
-    for (const s of clientLines.slice(2)) expect(s).toMatchObject({ protection: 'application', record: { key: 'client_application_traffic_secret_0' } });
+    expect(clientLines.map((s) => s.name)).toEqual([
+      'EHLO',
+      'STARTTLS',
+      'EHLO',
+      'AUTH',
+      'MAIL',
+      'RCPT',
+      'DATA',
+      'mail-data',
+      'QUIT',
+    ]);
+    for (const s of clientLines.slice(2))
+      expect(s).toMatchObject({ protection: 'application', record: { key: 'client_application_traffic_secret_0' } });
     expect(server.outcome).toMatchObject({ status: 'ok', delivered: true, encrypted: true });
     expect(probe.trace.outcome).toMatchObject({ status: 'ok', delivered: true, encrypted: true });
   });
@@ -142,13 +237,31 @@ describe('swaks through lab serve', () => {
     const dir = tempDir();
     const port = await freePort();
     const traceFile = join(dir, 'smtp.json');
-    const serve = await serveInProcess([`smtp://127.0.0.1:${port}`, '--ca-out', join(dir, 'ca.pem'), '--trace', traceFile]);
-    const { code, stdout } = await swaks(['--server', `127.0.0.1:${port}`, '--tls', '--to', 'x@example.test', '--from', 'y@example.test', '--helo', 'swaks.example.test']);
+    const serve = await serveInProcess([
+      `smtp://127.0.0.1:${port}`,
+      '--ca-out',
+      join(dir, 'ca.pem'),
+      '--trace',
+      traceFile,
+    ]);
+    const { code, stdout } = await swaks([
+      '--server',
+      `127.0.0.1:${port}`,
+      '--tls',
+      '--to',
+      'x@example.test',
+      '--from',
+      'y@example.test',
+      '--helo',
+      'swaks.example.test',
+    ]);
     expect(code, stdout).toBe(0);
     expect(stdout).toContain('<-  220 2.0.0 Ready to start TLS');
     expect(stdout).toMatch(/<~ {2}250 2\.0\.0 Ok: queued as 8A6DE17C1AA/);
     expect(await serve.exit).toBe(0);
-    expect(serve.output()).toMatch(/connection 1 from 127\.0\.0\.1:\d+: outcome: ok \(TLS 1\.3 .*; message received over TLS, queued as 8A6DE17C1AA\)/);
+    expect(serve.output()).toMatch(
+      /connection 1 from 127\.0\.0\.1:\d+: outcome: ok \(TLS 1\.3 .*; message received over TLS, queued as 8A6DE17C1AA\)/,
+    );
 
     const steps = messages(readTrace(traceFile));
     const starttls = steps.findIndex((s) => s.from === 'client' && s.name === 'STARTTLS');
@@ -160,15 +273,39 @@ describe('swaks through lab serve', () => {
     expect(data).toBeGreaterThan(ready);
     expect(queued).toBeGreaterThan(data);
     expect(steps[data]).toMatchObject({ phase: 'smtp-tls', protection: 'application' });
-    expect(steps[queued]).toMatchObject({ phase: 'smtp-tls', protection: 'application', record: { key: 'server_application_traffic_secret_0' } });
+    expect(steps[queued]).toMatchObject({
+      phase: 'smtp-tls',
+      protection: 'application',
+      record: { key: 'server_application_traffic_secret_0' },
+    });
   });
 
   it('submission:// with AUTH PLAIN: 530 would come before TLS; after it swaks authenticates and delivers', async () => {
     const dir = tempDir();
     const port = await freePort();
     const traceFile = join(dir, 'submission.json');
-    const serve = await serveInProcess([`submission://127.0.0.1:${port}`, '--ca-out', join(dir, 'ca.pem'), '--trace', traceFile]);
-    const { code, stdout } = await swaks(['--server', `127.0.0.1:${port}`, '--tls', '--to', 'x@example.test', '--from', 'y@example.test', '--auth', 'PLAIN', '--auth-user', 'alice', '--auth-password', 'password']);
+    const serve = await serveInProcess([
+      `submission://127.0.0.1:${port}`,
+      '--ca-out',
+      join(dir, 'ca.pem'),
+      '--trace',
+      traceFile,
+    ]);
+    const { code, stdout } = await swaks([
+      '--server',
+      `127.0.0.1:${port}`,
+      '--tls',
+      '--to',
+      'x@example.test',
+      '--from',
+      'y@example.test',
+      '--auth',
+      'PLAIN',
+      '--auth-user',
+      'alice',
+      '--auth-password',
+      'password',
+    ]);
     expect(code, stdout).toBe(0);
     expect(stdout).toContain('<~  235 2.7.0 Authentication successful');
     expect(await serve.exit).toBe(0);
@@ -182,7 +319,21 @@ describe('swaks through lab serve', () => {
     const dir = tempDir();
     const port = await freePort();
     const serve = await serveInProcess([`submission://127.0.0.1:${port}`, '--ca-out', join(dir, 'ca.pem')]);
-    const { code, stdout } = await swaks(['--server', `127.0.0.1:${port}`, '--tls', '--to', 'x@example.test', '--from', 'y@example.test', '--auth', 'PLAIN', '--auth-user', 'alice', '--auth-password', 'nope']);
+    const { code, stdout } = await swaks([
+      '--server',
+      `127.0.0.1:${port}`,
+      '--tls',
+      '--to',
+      'x@example.test',
+      '--from',
+      'y@example.test',
+      '--auth',
+      'PLAIN',
+      '--auth-user',
+      'alice',
+      '--auth-password',
+      'nope',
+    ]);
     expect(code).not.toBe(0);
     expect(stdout).toContain('<~* 535 5.7.8 Error: authentication failed: authentication failure');
     await serve.exit;

@@ -44,5 +44,11 @@ export async function writePki(leaf: LeafSpec, now = Date.now()): Promise<PkiFil
   writeFileSync(files.intermediatePath, intermediatePem);
   writeFileSync(files.chainPath, leafPem + intermediatePem);
   writeFileSync(files.keyPath, keyPem);
-  return { dir, ...files, chainPem: leafPem + intermediatePem, keyPem, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    ...files,
+    chainPem: leafPem + intermediatePem,
+    keyPem,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

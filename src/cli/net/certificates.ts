@@ -37,7 +37,8 @@ export function readCertificates(path: string, option: string): Uint8Array[] {
   if (blocks.length === 0) throw new UsageError(`${option} ${path} holds no CERTIFICATE block`);
   for (const [i, b] of blocks.entries()) {
     const decoded = tryDecodeCertificate(b.der);
-    if (decoded instanceof DecodeError) throw new UsageError(`${option} ${path}: certificate ${i + 1} is not X.509: ${decoded.message}`);
+    if (decoded instanceof DecodeError)
+      throw new UsageError(`${option} ${path}: certificate ${i + 1} is not X.509: ${decoded.message}`);
   }
   return blocks.map((b) => b.der);
 }
@@ -73,7 +74,10 @@ function signingKeyOf(key: KeyObject, path: string): SigningKey {
   let kind: SigningKey['kind'];
   if (type === 'rsa') kind = 'rsa';
   else if (type === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') kind = 'ecdsa-p256';
-  else throw new UsageError(`--key ${path}: a ${type === 'ec' ? `${key.asymmetricKeyDetails?.namedCurve} EC` : type} key; the lab signs with ECDSA P-256 or RSA keys`);
+  else
+    throw new UsageError(
+      `--key ${path}: a ${type === 'ec' ? `${key.asymmetricKeyDetails?.namedCurve} EC` : type} key; the lab signs with ECDSA P-256 or RSA keys`,
+    );
   return {
     kind,
     pkcs8: new Uint8Array(key.export({ type: 'pkcs8', format: 'der' })),
@@ -91,7 +95,11 @@ export function loadIdentity(certPath: string, keyPath: string): ServerIdentity 
     if (e instanceof UsageError) throw e;
     throw new UsageError(`--key ${keyPath} is not an unencrypted PEM private key (${(e as Error).message})`);
   }
-  return { chain, signingKey: signingKeyOf(key, keyPath), description: `${certPath} (${chain.length} certificate${chain.length === 1 ? '' : 's'})` };
+  return {
+    chain,
+    signingKey: signingKeyOf(key, keyPath),
+    description: `${certPath} (${chain.length} certificate${chain.length === 1 ? '' : 's'})`,
+  };
 }
 
 /** Addresses a SAN should not name: the wildcard bind addresses. */
@@ -102,9 +110,13 @@ const UNSPECIFIED = new Set(['0.0.0.0', '::']);
  * address the server listens on; the root written as PEM to `caOut` (default: a new temporary
  * directory), for the client to trust.
  */
-export async function freshIdentity(provider: CryptoProvider, opts: { serverName: string; listenHost: string; now: number; caOut?: string }): Promise<ServerIdentity> {
+export async function freshIdentity(
+  provider: CryptoProvider,
+  opts: { serverName: string; listenHost: string; now: number; caOut?: string },
+): Promise<ServerIdentity> {
   const names = [opts.serverName];
-  if (isIP(opts.listenHost) && !UNSPECIFIED.has(opts.listenHost) && opts.listenHost !== opts.serverName) names.push(opts.listenHost);
+  if (isIP(opts.listenHost) && !UNSPECIFIED.has(opts.listenHost) && opts.listenHost !== opts.serverName)
+    names.push(opts.listenHost);
   const dnsNames = names.filter((n) => !isIP(n));
   const ipAddresses = names.filter((n) => isIP(n));
   const pki = await makePki(provider, { now: opts.now, leaf: { dnsNames, ipAddresses } });
@@ -112,7 +124,14 @@ export async function freshIdentity(provider: CryptoProvider, opts: { serverName
   try {
     writeFileSync(caPath, encodePem('CERTIFICATE', pki.root.der));
   } catch (e) {
-    throw new UsageError(`cannot write --ca-out ${caPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(
+      `cannot write --ca-out ${caPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
-  return { chain: pki.chain, signingKey: pki.leaf.key, caPath, description: `a fresh Handshake Lab CA, leaf for ${names.join(', ')}` };
+  return {
+    chain: pki.chain,
+    signingKey: pki.leaf.key,
+    caPath,
+    description: `a fresh Handshake Lab CA, leaf for ${names.join(', ')}`,
+  };
 }

@@ -22,7 +22,10 @@ export function fieldLines(fields: readonly Field[], bytes: Uint8Array): string[
   const walk = (list: readonly Field[], depth: number) => {
     for (const f of list) {
       const value = f.value === undefined ? '' : `: ${f.value.length > 56 ? f.value.slice(0, 53) + '...' : f.value}`;
-      rows.push({ left: `${'  '.repeat(depth)}${f.name}${value}`, hex: f.end > f.start ? shortHex(bytes.subarray(f.start, f.end)) : '(empty)' });
+      rows.push({
+        left: `${'  '.repeat(depth)}${f.name}${value}`,
+        hex: f.end > f.start ? shortHex(bytes.subarray(f.start, f.end)) : '(empty)',
+      });
       if (f.children) walk(f.children, depth + 1);
     }
   };
@@ -37,9 +40,14 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function decodeCommand(args: ParsedArgs, io: CliIo, stdin: () => Promise<string> = () => readAll(process.stdin)): Promise<number> {
+export async function decodeCommand(
+  args: ParsedArgs,
+  io: CliIo,
+  stdin: () => Promise<string> = () => readAll(process.stdin),
+): Promise<number> {
   allowOnly(args, []);
-  if (args.positional.length === 0) throw new UsageError('decode needs hex bytes (or - to read them from stdin), e.g. lab decode 16030100c4...');
+  if (args.positional.length === 0)
+    throw new UsageError('decode needs hex bytes (or - to read them from stdin), e.g. lab decode 16030100c4...');
   const text = args.positional.length === 1 && args.positional[0] === '-' ? await stdin() : args.positional.join(' ');
   const bytes = parseHexPaste(text);
   const fields = decodeAny(bytes);

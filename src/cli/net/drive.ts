@@ -80,7 +80,13 @@ export interface DriveResult {
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
-const FLAGS: Record<string, string[]> = { SYN: ['SYN'], 'SYN, ACK': ['SYN', 'ACK'], ACK: ['ACK'], FIN: ['FIN', 'ACK'], RST: ['RST', 'ACK'] };
+const FLAGS: Record<string, string[]> = {
+  SYN: ['SYN'],
+  'SYN, ACK': ['SYN', 'ACK'],
+  ACK: ['ACK'],
+  FIN: ['FIN', 'ACK'],
+  RST: ['RST', 'ACK'],
+};
 
 /** Which phase of the connection a unit belongs to, from what it carries and how it is protected. */
 function unitPhase(unit: WireUnit, mode: StackMode): Phase {
@@ -99,7 +105,14 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
   const t0 = clock();
   const at = () => Math.round((clock() - t0) * 10) / 10;
 
-  const summary: ConnectionSummary = { tlsActive: mode === 'implicit' || mode === 'tls-only', delivered: false, encrypted: false, probeDone: false, notes: [], appData: [] };
+  const summary: ConnectionSummary = {
+    tlsActive: mode === 'implicit' || mode === 'tls-only',
+    delivered: false,
+    encrypted: false,
+    probeDone: false,
+    notes: [],
+    appData: [],
+  };
   const timers = new Map<string, { handle: ReturnType<typeof setTimeout>; since: number }>();
   let chain: Promise<void> = Promise.resolve();
   let connected = !socket.connecting;
@@ -114,18 +127,45 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
 
   const control = (from: Party, name: keyof typeof FLAGS) => {
     const t = at();
-    recorder.tcp(from, from === 'client' ? 'server' : 'client', t, t, name, `tcp/${FLAGS[name].join('-').toLowerCase()}`, { connection: 0, direction: direction(from), flags: FLAGS[name] });
+    recorder.tcp(
+      from,
+      from === 'client' ? 'server' : 'client',
+      t,
+      t,
+      name,
+      `tcp/${FLAGS[name].join('-').toLowerCase()}`,
+      { connection: 0, direction: direction(from), flags: FLAGS[name] },
+    );
   };
   const segment = (from: Party, bytes: Uint8Array): number => {
     const t = at();
-    return recorder.addSegment({ from, to: from === 'client' ? 'server' : 'client', connection: 0, direction: direction(from), flags: ['PSH', 'ACK'], at: t, arrivesAt: t, hex: toHex(bytes) });
+    return recorder.addSegment({
+      from,
+      to: from === 'client' ? 'server' : 'client',
+      connection: 0,
+      direction: direction(from),
+      flags: ['PSH', 'ACK'],
+      at: t,
+      arrivesAt: t,
+      hex: toHex(bytes),
+    });
   };
 
   const showReceived = (unit: WireUnit) => {
     recorder.phase = unitPhase(unit, mode);
-    const shown = mode === 'tls-only' && isApplicationDataRecord(unit) ? { ...unit, messages: [{ ...unit.messages[0], label: `ApplicationData ${showText(unit.messages[0].bytes)}` }] } : unit;
+    const shown =
+      mode === 'tls-only' && isApplicationDataRecord(unit)
+        ? { ...unit, messages: [{ ...unit.messages[0], label: `ApplicationData ${showText(unit.messages[0].bytes)}` }] }
+        : unit;
     const t = at();
-    return recorder.unit({ from: peer, to: local, at: t, arrivesAt: t, unit: shown, ...(lastSegment !== undefined ? { segment: lastSegment } : {}) });
+    return recorder.unit({
+      from: peer,
+      to: local,
+      at: t,
+      arrivesAt: t,
+      unit: shown,
+      ...(lastSegment !== undefined ? { segment: lastSegment } : {}),
+    });
   };
   const received = new ReceivedView(showReceived, mode === 'starttls' || mode === 'implicit');
 
@@ -260,7 +300,11 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
         })
         .catch((err: unknown) => {
           if (finished) return;
-          recordFailure({ detectedBy: engine.role, check: 'engine.error', message: err instanceof Error ? err.message : String(err) });
+          recordFailure({
+            detectedBy: engine.role,
+            check: 'engine.error',
+            message: err instanceof Error ? err.message : String(err),
+          });
           finish('error');
         });
     };
@@ -273,7 +317,15 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
       }
       if (engineClosed) return finish('closed');
       const seconds = options.timeoutMs / 1000;
-      recorder.wait(local, 0, at(), 'timeout', `the whole connection (${seconds} s)`, 'timer/lab-timeout', 'lab.timeout');
+      recorder.wait(
+        local,
+        0,
+        at(),
+        'timeout',
+        `the whole connection (${seconds} s)`,
+        'timer/lab-timeout',
+        'lab.timeout',
+      );
       recordFailure({
         detectedBy: engine.role,
         check: 'lab.timeout',

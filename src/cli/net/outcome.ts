@@ -39,25 +39,48 @@ const FALLBACK_WARNING = 'WARNING: STARTTLS failed or was not offered, so the se
 export function probeOutcome(mode: StackMode, s: ConnectionSummary): Outcome {
   if (s.failure || mode === 'tls-only' || !s.probeDone) {
     if (mode === 'tls-only' && !s.failure && !s.tls) {
-      return { status: 'failed', party: 'client', kind: 'error', summary: 'client: the connection ended before the TLS handshake finished' };
+      return {
+        status: 'failed',
+        party: 'client',
+        kind: 'error',
+        summary: 'client: the connection ended before the TLS handshake finished',
+      };
     }
     return outcomeOf(contextOf(mode, s));
   }
   const parts = [tlsText(s), 'probe only: no message sent'];
   if (s.hazard) parts.push(FALLBACK_WARNING);
-  return { status: 'ok', ...(s.tls ? { tls: s.tls } : {}), ...(s.hazard ? { hazard: s.hazard } : {}), summary: parts.filter(Boolean).join('; ') };
+  return {
+    status: 'ok',
+    ...(s.tls ? { tls: s.tls } : {}),
+    ...(s.hazard ? { hazard: s.hazard } : {}),
+    summary: parts.filter(Boolean).join('; '),
+  };
 }
 
 /** The outcome of one connection `lab serve` accepted, as the server saw it. */
 export function serveOutcome(mode: StackMode, s: ConnectionSummary): Outcome {
   if (s.failure) return outcomeOf(contextOf(mode, s));
   if (mode === 'tls-only') {
-    if (!s.tls) return { status: 'failed', party: 'server', kind: 'error', summary: 'server: the client left before the TLS handshake finished' };
+    if (!s.tls)
+      return {
+        status: 'failed',
+        party: 'server',
+        kind: 'error',
+        summary: 'server: the client left before the TLS handshake finished',
+      };
     const lines = s.appData.reduce((n, d) => n + d.filter((b) => b === 0x0a).length, 0);
-    return { status: 'ok', tls: s.tls, summary: `${tlsText(s)}; ${s.appData.reduce((n, d) => n + d.length, 0)} bytes of application data received (${lines} line${lines === 1 ? '' : 's'} echoed)` };
+    return {
+      status: 'ok',
+      tls: s.tls,
+      summary: `${tlsText(s)}; ${s.appData.reduce((n, d) => n + d.length, 0)} bytes of application data received (${lines} line${lines === 1 ? '' : 's'} echoed)`,
+    };
   }
   const parts = [tlsText(s) ?? 'no TLS'];
-  if (s.delivered) parts.push(`message received ${s.encrypted ? 'over TLS' : 'in plaintext'}${s.queueId ? `, queued as ${s.queueId}` : ''}`);
+  if (s.delivered)
+    parts.push(
+      `message received ${s.encrypted ? 'over TLS' : 'in plaintext'}${s.queueId ? `, queued as ${s.queueId}` : ''}`,
+    );
   else parts.push('no message');
   if (s.notes.includes('smtp.connection-lost')) parts.push('the client hung up without QUIT');
   return {

@@ -31,7 +31,22 @@ import { TlsProbeClient } from './tls-apps.ts';
 
 export const FORMATS = ['text', 'json', 'keylog', 'pcap'] as const;
 
-const PROBE_OPTIONS = ['servername', 'trust', 'tls', 'group', 'suite', 'require-tls', 'user', 'password', 'from', 'to', 'helo', 'format', 'out', 'timeout'];
+const PROBE_OPTIONS = [
+  'servername',
+  'trust',
+  'tls',
+  'group',
+  'suite',
+  'require-tls',
+  'user',
+  'password',
+  'from',
+  'to',
+  'helo',
+  'format',
+  'out',
+  'timeout',
+];
 
 /** RFC 5322 §3.3 date-time, in UTC. */
 function rfc5322Date(ms: number): string {
@@ -53,10 +68,18 @@ function probeMessage(from: string, to: string[], helo: string, now: number, id:
 
 export async function probeCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   allowOnly(args, PROBE_OPTIONS);
-  if (args.positional.length !== 1) throw new UsageError(args.positional.length ? `probe takes one URL (got ${args.positional.length} arguments)` : 'probe needs a URL, e.g. smtp://mail.example.net:25');
+  if (args.positional.length !== 1)
+    throw new UsageError(
+      args.positional.length
+        ? `probe takes one URL (got ${args.positional.length} arguments)`
+        : 'probe needs a URL, e.g. smtp://mail.example.net:25',
+    );
   const target: Target = parseTarget(args.positional[0], 'probe');
   const version = oneOf('tls', single(args, 'tls'), ['1.2', '1.3'] as const) ?? '1.3';
-  if (version === '1.2') throw new UsageError('--tls 1.2 is not available yet: the TLS 1.2 client engine has not landed (lab probe speaks TLS 1.3)');
+  if (version === '1.2')
+    throw new UsageError(
+      '--tls 1.2 is not available yet: the TLS 1.2 client engine has not landed (lab probe speaks TLS 1.3)',
+    );
   const format = oneOf('format', single(args, 'format'), FORMATS) ?? 'text';
   const out = single(args, 'out');
   if (format === 'pcap' && !out) throw new UsageError('--format pcap needs --out FILE (it is binary)');
@@ -74,12 +97,15 @@ export async function probeCommand(args: ParsedArgs, io: CliIo): Promise<number>
       if (args.flags.has(name)) throw new UsageError(`--${name} is for SMTP: use smtp://, submission:// or smtps://`);
     }
   }
-  if ((from === undefined) !== (to.length === 0)) throw new UsageError('--from and --to go together (give both to send a message; neither to probe only)');
+  if ((from === undefined) !== (to.length === 0))
+    throw new UsageError('--from and --to go together (give both to send a message; neither to probe only)');
   const trust = loadTrust(single(args, 'trust'));
 
   const provider = createWebCryptoProvider({ entropy: freshEntropy() });
   const wallStart = Date.now();
-  const verify = makeCertificateVerifier(provider, { trustAnchors: trust.anchors, crls: [] }, serverName, () => Date.now());
+  const verify = makeCertificateVerifier(provider, { trustAnchors: trust.anchors, crls: [] }, serverName, () =>
+    Date.now(),
+  );
   const groups: NamedGroupName[] = group === 'x25519' ? ['x25519', 'secp256r1'] : ['secp256r1', 'x25519'];
   const makeTls = () =>
     new Tls13Client({
@@ -114,22 +140,38 @@ export async function probeCommand(args: ParsedArgs, io: CliIo): Promise<number>
   const options: RunOptions = { tls: version };
   if (single(args, 'group')) options.group = group;
   if (suite) options.suite = suite;
-  if (target.mode !== 'tls-only' && target.mode !== 'implicit') options.policy = submission || requireTls ? 'require-tls' : 'opportunistic';
+  if (target.mode !== 'tls-only' && target.mode !== 'implicit')
+    options.policy = submission || requireTls ? 'require-tls' : 'opportunistic';
   const recorder = new TraceRecorder({
-    meta: { scenario: target.scenario, faults: [], options, source: 'probe', clock: new Date(wallStart).toISOString(), generator: GENERATOR },
+    meta: {
+      scenario: target.scenario,
+      faults: [],
+      options,
+      source: 'probe',
+      clock: new Date(wallStart).toISOString(),
+      generator: GENERATOR,
+    },
     endpoints: {
       client: { name: target.mode === 'tls-only' ? 'lab probe' : helo, ip: '0.0.0.0', port: 0 },
       server: { name: serverName, ip: target.host, port: target.port },
     },
     lanes: ['client', 'server'],
   });
-  recorder.note('client', 0, 'probe.trust', `probing ${target.text} as ${serverName}; trusting ${trust.source}`, 'note/probe.trust');
+  recorder.note(
+    'client',
+    0,
+    'probe.trust',
+    `probing ${target.text} as ${serverName}; trusting ${trust.source}`,
+    'note/probe.trust',
+  );
 
   const socket = connect({ host: target.host, port: target.port, allowHalfOpen: true });
   socket.setNoDelay(true);
   const result = await drive({ engine, socket, recorder, mode: target.mode, timeoutMs });
   if (result.end === 'connect-error') {
-    throw new UsageError(`cannot connect to ${target.host}:${target.port}: ${result.connectError?.code ?? 'error'}${result.connectError?.code === 'ETIMEDOUT' ? ` (${result.connectError.message})` : ''}`);
+    throw new UsageError(
+      `cannot connect to ${target.host}:${target.port}: ${result.connectError?.code ?? 'error'}${result.connectError?.code === 'ETIMEDOUT' ? ` (${result.connectError.message})` : ''}`,
+    );
   }
   const outcome = probeOutcome(target.mode, result.summary);
   const trace = recorder.finish(outcome);

@@ -13,10 +13,20 @@ import { ReceivedView } from './received.ts';
 
 /** A stand-in for a protected record: distinct "ciphertext" bytes, the plaintext as its one message. */
 function record(plaintext: string, tag: number): WireUnit {
-  const bytes = Uint8Array.from([0x17, 0x03, 0x03, 0x00, plaintext.length + 17, ...new Array(plaintext.length + 17).fill(tag)]);
+  const bytes = Uint8Array.from([
+    0x17,
+    0x03,
+    0x03,
+    0x00,
+    plaintext.length + 17,
+    ...new Array(plaintext.length + 17).fill(tag),
+  ]);
   return {
     bytes,
-    fields: [{ name: 'opaque_type', start: 0, end: 1 }, { name: 'encrypted_record', start: 5, end: bytes.length }],
+    fields: [
+      { name: 'opaque_type', start: 0, end: 1 },
+      { name: 'encrypted_record', start: 5, end: bytes.length },
+    ],
     protection: 'application',
     key: 'client_application_traffic_secret_0',
     messages: [applicationDataInfo(fromLatin1(plaintext))],
@@ -27,11 +37,21 @@ const line = (text: string): WireUnit => unitOf([commandMessage(fromLatin1(text)
 
 function setup(carriesSmtp = true) {
   const recorder = new TraceRecorder({
-    meta: { scenario: 'smtp-starttls', faults: [], options: {}, source: 'serve', clock: '2026-06-01T08:00:00.000Z', generator: 'test' },
+    meta: {
+      scenario: 'smtp-starttls',
+      faults: [],
+      options: {},
+      source: 'serve',
+      clock: '2026-06-01T08:00:00.000Z',
+      generator: 'test',
+    },
     endpoints: { client: { name: 'c', ip: '127.0.0.1', port: 1 }, server: { name: 's', ip: '127.0.0.1', port: 2 } },
     lanes: ['client', 'server'],
   });
-  const view = new ReceivedView((unit) => recorder.unit({ from: 'client', to: 'server', at: 0, arrivesAt: 0, unit }), carriesSmtp);
+  const view = new ReceivedView(
+    (unit) => recorder.unit({ from: 'client', to: 'server', at: 0, arrivesAt: 0, unit }),
+    carriesSmtp,
+  );
   const steps = () => recorder.finish({ status: 'ok', summary: '' }).steps as MessageStep[];
   return { view, steps };
 }
@@ -44,11 +64,16 @@ describe('ReceivedView', () => {
     expect(steps()).toEqual([]);
     view.add(line('EHLO a\r\n'));
     const [s] = steps();
-    expect(s).toMatchObject({ layer: 'smtp', name: 'EHLO', protection: 'application', content: { hex: toHex(fromLatin1('EHLO a\r\n')) } });
+    expect(s).toMatchObject({
+      layer: 'smtp',
+      name: 'EHLO',
+      protection: 'application',
+      content: { hex: toHex(fromLatin1('EHLO a\r\n')) },
+    });
     expect(s.record).toMatchObject({ hex: toHex(r.bytes), key: 'client_application_traffic_secret_0' });
   });
 
-  it('gives pipelined lines of one record one step each, the later ones sharing the first one\'s record', () => {
+  it("gives pipelined lines of one record one step each, the later ones sharing the first one's record", () => {
     const { view, steps } = setup();
     view.add(record('MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n', 0xbb));
     for (const l of ['MAIL FROM:<a@b>\r\n', 'RCPT TO:<c@d>\r\n', 'DATA\r\n']) view.add(line(l));
@@ -75,7 +100,12 @@ describe('ReceivedView', () => {
   it('keeps an alert that arrived behind a record after the line that record carried', () => {
     const { view, steps } = setup();
     view.add(record('221 Bye\r\n', 0x03));
-    const alert: WireUnit = { bytes: Uint8Array.from([0x17, 0x03, 0x03, 0x00, 0x13, ...new Array(19).fill(4)]), fields: [], protection: 'application', messages: [alertMessageInfo(Uint8Array.from([1, 0]), { level: 'warning', description: 'close_notify', code: 0 })] };
+    const alert: WireUnit = {
+      bytes: Uint8Array.from([0x17, 0x03, 0x03, 0x00, 0x13, ...new Array(19).fill(4)]),
+      fields: [],
+      protection: 'application',
+      messages: [alertMessageInfo(Uint8Array.from([1, 0]), { level: 'warning', description: 'close_notify', code: 0 })],
+    };
     view.add(alert);
     expect(steps()).toEqual([]);
     view.add(line('221 Bye\r\n'));

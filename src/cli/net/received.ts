@@ -26,7 +26,12 @@ interface PendingRecord {
 
 /** An application_data record as the TLS engine reports it: its plaintext, one ApplicationData message. */
 export function isApplicationDataRecord(unit: WireUnit): boolean {
-  return unit.protection !== 'plaintext' && unit.messages.length === 1 && unit.messages[0].layer === 'tls' && unit.messages[0].name === 'ApplicationData';
+  return (
+    unit.protection !== 'plaintext' &&
+    unit.messages.length === 1 &&
+    unit.messages[0].layer === 'tls' &&
+    unit.messages[0].name === 'ApplicationData'
+  );
 }
 
 type Item = { record: PendingRecord; unit?: undefined } | { unit: WireUnit; record?: undefined };
@@ -93,7 +98,13 @@ export class ReceivedView {
         offset += r.unit.bytes.length;
       }
       const first = fresh[0].unit;
-      const [step] = this.show({ bytes, fields, protection: first.protection, ...(first.key ? { key: first.key } : {}), messages: [message] });
+      const [step] = this.show({
+        bytes,
+        fields,
+        protection: first.protection,
+        ...(first.key ? { key: first.key } : {}),
+        messages: [message],
+      });
       for (const r of fresh) r.shownBy = step;
     } else {
       // A further line in a record an earlier step already shows (pipelining).

@@ -72,34 +72,67 @@ function engineFor(setup: ServeSetup, index: number, clientIp: string): Engine {
       versions: ['TLS 1.3'],
     });
   if (setup.target.mode === 'tls-only') return new TlsEchoServer(makeTls());
-  return new ConnectionStack({ role: 'server', mode: setup.target.mode, smtp: new SmtpServerEngine(smtpConfig(setup, index, clientIp)), makeTls });
+  return new ConnectionStack({
+    role: 'server',
+    mode: setup.target.mode,
+    smtp: new SmtpServerEngine(smtpConfig(setup, index, clientIp)),
+    makeTls,
+  });
 }
 
 /** Serve one accepted connection to its end; its trace and outcome. */
-export async function serveConnection(setup: ServeSetup, socket: Socket, index: number): Promise<{ trace: Trace; outcome: Outcome }> {
+export async function serveConnection(
+  setup: ServeSetup,
+  socket: Socket,
+  index: number,
+): Promise<{ trace: Trace; outcome: Outcome }> {
   const clientIp = plainAddress(socket.remoteAddress);
   const recorder = new TraceRecorder({
-    meta: { scenario: setup.target.scenario, faults: [], options: { tls: '1.3' }, source: 'serve', clock: new Date().toISOString(), generator: GENERATOR },
+    meta: {
+      scenario: setup.target.scenario,
+      faults: [],
+      options: { tls: '1.3' },
+      source: 'serve',
+      clock: new Date().toISOString(),
+      generator: GENERATOR,
+    },
     endpoints: {
       client: { name: clientIp, ip: clientIp, port: socket.remotePort ?? 0 },
-      server: { name: setup.serverName, ip: plainAddress(socket.localAddress), port: socket.localPort ?? setup.target.port },
+      server: {
+        name: setup.serverName,
+        ip: plainAddress(socket.localAddress),
+        port: socket.localPort ?? setup.target.port,
+      },
     },
     lanes: ['client', 'server'],
   });
   socket.setNoDelay(true);
-  const result = await drive({ engine: engineFor(setup, index, clientIp), socket, recorder, mode: setup.target.mode, timeoutMs: setup.timeoutMs });
+  const result = await drive({
+    engine: engineFor(setup, index, clientIp),
+    socket,
+    recorder,
+    mode: setup.target.mode,
+    timeoutMs: setup.timeoutMs,
+  });
   const outcome = serveOutcome(setup.target.mode, result.summary);
   return { trace: recorder.finish(outcome), outcome };
 }
 
 export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number> {
   allowOnly(args, SERVE_OPTIONS);
-  if (args.positional.length !== 1) throw new UsageError(args.positional.length ? `serve takes one URL (got ${args.positional.length} arguments)` : 'serve needs a URL, e.g. smtp://127.0.0.1:2525');
+  if (args.positional.length !== 1)
+    throw new UsageError(
+      args.positional.length
+        ? `serve takes one URL (got ${args.positional.length} arguments)`
+        : 'serve needs a URL, e.g. smtp://127.0.0.1:2525',
+    );
   const target = parseTarget(args.positional[0], 'serve');
   const faults = args.flags.get('fault') ?? [];
   for (const f of faults) if (!isFaultId(f)) throw new UsageError(`unknown fault "${f}" (see \`lab scenarios\`)`);
   if (faults.length) {
-    throw new UsageError('--fault is not available in lab serve yet: it needs the fault transforms (src/faults/apply.ts), which have not landed; serve runs healthy for now');
+    throw new UsageError(
+      '--fault is not available in lab serve yet: it needs the fault transforms (src/faults/apply.ts), which have not landed; serve runs healthy for now',
+    );
   }
   const serverName = readServerName(args, 'localhost');
   const certPath = single(args, 'cert');
@@ -108,7 +141,8 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
   if ((certPath === undefined) !== (keyPath === undefined)) throw new UsageError('--cert and --key go together');
   if (certPath && caOut) throw new UsageError('--ca-out writes the CA of a fresh PKI; with --cert/--key there is none');
   const given = readAccount(args);
-  if (given && target.mode === 'tls-only') throw new UsageError('--user and --password are for SMTP AUTH: use smtp://, submission:// or smtps://');
+  if (given && target.mode === 'tls-only')
+    throw new UsageError('--user and --password are for SMTP AUTH: use smtp://, submission:// or smtps://');
   // AUTH is offered where a mail client submits (587, 465), and on 25 only when an account is given.
   const account = target.scheme === 'submission' || target.scheme === 'smtps' ? (given ?? DEFAULT_ACCOUNT) : given;
   const timeoutMs = readTimeout(args, SERVE_TIMEOUT_S);
@@ -117,12 +151,19 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
 
   const identity = certPath
     ? loadIdentity(certPath, keyPath!)
-    : await freshIdentity(createWebCryptoProvider({ entropy: freshEntropy() }), { serverName, listenHost: target.host, now: Date.now(), ...(caOut ? { caOut } : {}) });
+    : await freshIdentity(createWebCryptoProvider({ entropy: freshEntropy() }), {
+        serverName,
+        listenHost: target.host,
+        now: Date.now(),
+        ...(caOut ? { caOut } : {}),
+      });
   const setup: ServeSetup = { target, serverName, identity, ...(account ? { account } : {}), timeoutMs };
 
   const server = createServer({ allowHalfOpen: true });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(`cannot listen on ${target.host}:${target.port}: ${e.code ?? e.message}`)));
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new UsageError(`cannot listen on ${target.host}:${target.port}: ${e.code ?? e.message}`)),
+    );
     server.listen(target.port, target.host, () => resolve());
   });
   const address = server.address();
@@ -132,7 +173,9 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
   const lines = [`lab serve: listening on ${url} (TLS 1.3; certificate: ${identity.description})`];
   if (identity.caPath) {
     const starttls = target.mode === 'starttls' ? ' -starttls smtp' : '';
-    lines.push(`root CA: ${identity.caPath}   e.g. openssl s_client -connect ${shownHost}:${port}${starttls} -servername ${serverName} -CAfile ${identity.caPath}`);
+    lines.push(
+      `root CA: ${identity.caPath}   e.g. openssl s_client -connect ${shownHost}:${port}${starttls} -servername ${serverName} -CAfile ${identity.caPath}`,
+    );
   }
   if (account) lines.push(`AUTH PLAIN/LOGIN account: ${account.user} / ${account.password}`);
   io.stdout(lines.join('\n') + '\n');
@@ -169,7 +212,9 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
           try {
             writeFileSync(file, JSON.stringify(trace, null, 1) + '\n');
           } catch (e) {
-            io.stderr(`lab: cannot write the trace to ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+            io.stderr(
+              `lab: cannot write the trace to ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
+            );
           }
         }
         io.stdout(`connection ${index} from ${from}: ${outcomeLine(outcome)}\n`);
@@ -179,7 +224,9 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
         socket,
         work.catch((e: unknown) => {
           active.delete(socket);
-          io.stderr(`lab: connection ${index} from ${from}: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+          io.stderr(
+            `lab: connection ${index} from ${from}: internal error: ${e instanceof Error ? e.message : String(e)}\n`,
+          );
           if (once) stop(2);
         }),
       );

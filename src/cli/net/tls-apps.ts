@@ -6,13 +6,22 @@
  * socket driver runs them like any connection stack.
  */
 import { concat, latin1, utf8Encode } from '../../protocol/bytes/hex.ts';
-import { mergeOutput, type Engine, type EngineOutput, type EndpointRole, type MessageInfo, type TlsEngine } from '../../protocol/engine.ts';
+import {
+  mergeOutput,
+  type Engine,
+  type EngineOutput,
+  type EndpointRole,
+  type MessageInfo,
+  type TlsEngine,
+} from '../../protocol/engine.ts';
 
 export const SERVER_GREETING = 'Handshake Lab: hello over TLS\n';
 
 /** A short, printable rendering of application data for a one-line label. */
 export function showText(data: Uint8Array, max = 48): string {
-  const text = latin1(data.subarray(0, max)).replace(/[^\x20-\x7e]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : '·'));
+  const text = latin1(data.subarray(0, max)).replace(/[^\x20-\x7e]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : '·',
+  );
   return `"${text}${data.length > max ? '…' : ''}"`;
 }
 
@@ -54,7 +63,11 @@ export class TlsProbeClient implements Engine {
     const out = await this.tls.transportClosed(reset);
     if (this.closing && !reset && out.failure) {
       // We already said goodbye; RFC 8446 §6.1 lets the peer close without answering in kind.
-      out.events.push({ type: 'note', name: 'tls.closed-without-close-notify', text: `the server closed the connection without its own close_notify (${out.failure.message})` });
+      out.events.push({
+        type: 'note',
+        name: 'tls.closed-without-close-notify',
+        text: `the server closed the connection without its own close_notify (${out.failure.message})`,
+      });
       delete out.failure;
     }
     out.closed = true;
@@ -104,7 +117,12 @@ export class TlsEchoServer implements Engine {
     if (out.failure || out.closed) return out;
     for (const event of [...out.events]) {
       if (event.type === 'tls-established') {
-        mergeOutput(out, await this.tls.sendApplicationData(this.greeting, [appMessage(this.greeting, `greeting ${showText(this.greeting)}`)]));
+        mergeOutput(
+          out,
+          await this.tls.sendApplicationData(this.greeting, [
+            appMessage(this.greeting, `greeting ${showText(this.greeting)}`),
+          ]),
+        );
       } else if (event.type === 'app-data') {
         this.partial = concat(this.partial, event.data);
         for (let nl = this.partial.indexOf(0x0a); nl >= 0; nl = this.partial.indexOf(0x0a)) {
