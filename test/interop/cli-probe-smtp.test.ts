@@ -15,6 +15,7 @@ import type { MessageStep } from '../../src/trace/types.ts';
 import { writePki, type PkiFiles } from '../support/pki-files.ts';
 
 const NAME = 'mx.interop.test';
+const DAY = 86_400_000;
 
 let cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -224,6 +225,28 @@ describe('lab probe smtp:// against smtp-server offering STARTTLS', () => {
       { encoding: 'utf8', timeout: 20_000 },
     );
     expect(malformed.trim()).toBe('');
+  });
+
+  it('an expired certificate behind STARTTLS: the client sends certificate_expired (45) inside the handshake, exit 1', async () => {
+    const now = Date.now();
+    const files = await writePki({ dnsNames: [NAME], notBefore: now - 60 * DAY, notAfter: now - DAY });
+    cleanups.push(() => files.remove());
+    const { port, received } = await smtpServer(files);
+    const { code, stdout } = await lab(
+      'probe',
+      `smtp://127.0.0.1:${port}`,
+      '--servername',
+      NAME,
+      '--trust',
+      files.caPath,
+    );
+    expect(code).toBe(1);
+    expect(stdout).toContain('C → S  STARTTLS');
+    expect(stdout).toContain('C → S  [TLS] Alert: certificate_expired (45)');
+    expect(lastLine(stdout)).toMatch(
+      /^outcome: failed: client sent fatal alert certificate_expired \(45\), encrypted — /,
+    );
+    expect(received).toEqual([]);
   });
 
   it('with --require-tls against a server without STARTTLS, fails and says so (exit 1)', async () => {

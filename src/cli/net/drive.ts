@@ -274,6 +274,8 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
     const apply = (out: EngineOutput) => {
       if (finished) return;
       for (const e of out.events) event(e);
+      // The failure is the decision; the alert or the QUIT that announces it goes out after it, as in a simulated run.
+      if (out.failure) recordFailure(out.failure);
       if (out.units.length > 0 && !localFin && socket.writable) {
         const bytes = concat(...out.units.map((u) => u.bytes));
         const index = segment(local, bytes);
@@ -284,7 +286,6 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
         }
         socket.write(bytes);
       }
-      if (out.failure) recordFailure(out.failure);
       if (out.closed && !engineClosed) {
         engineClosed = true;
         clearTimers();
