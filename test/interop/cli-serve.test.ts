@@ -5,7 +5,7 @@
  * recording the same bytes on the wire. Free ports, bounded timeouts, everything stopped after
  * each test.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect, type Socket } from 'node:net';
@@ -18,6 +18,7 @@ import type { MessageStep, Trace } from '../../src/trace/types.ts';
 import { startLab } from '../support/lab-process.ts';
 import { writePki } from '../support/pki-files.ts';
 import { freePort, startProgram } from '../support/processes.ts';
+import { testCertificate } from '../support/tls-certs.ts';
 
 let cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -160,6 +161,38 @@ describe('openssl s_client against lab serve tls:// --once', () => {
     cleanups.push(() => client.stop());
     expect(await serve.exit).toBe(1);
     expect(serve.output()).toMatch(/outcome: failed: server received fatal alert unknown_ca \(48\)/);
+  });
+});
+
+describe("lab serve with the user's own certificate (--cert, --key)", () => {
+  it('serves an OpenSSL-made RSA certificate whose key is in the traditional PKCS#1 form; s_client verifies it', async () => {
+    const dir = tempDir();
+    const cert = testCertificate('rsa', 'localhost');
+    const pkcs1 = join(dir, 'rsa-key.pem');
+    execFileSync('openssl', ['rsa', '-in', cert.keyPemPath, '-traditional', '-out', pkcs1], {
+      timeout: 20_000,
+      stdio: 'ignore',
+    });
+    expect(readFileSync(pkcs1, 'utf8')).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
+    const port = await freePort();
+    const serve = await serveInProcess([`tls://127.0.0.1:${port}`, '--cert', cert.certPemPath, '--key', pkcs1]);
+    expect(serve.output()).not.toContain('root CA:');
+    const client = startProgram('openssl', [
+      's_client',
+      '-connect',
+      `127.0.0.1:${port}`,
+      '-servername',
+      'localhost',
+      '-CAfile',
+      cert.certPemPath,
+      '-tls1_3',
+    ]);
+    cleanups.push(() => client.stop());
+    await client.waitFor(/Handshake Lab: hello over TLS/);
+    client.child.stdin.end();
+    expect(await serve.exit).toBe(0);
+    expect(client.output()).toMatch(/Verify return code: 0 \(ok\)/);
+    expect(client.output()).toMatch(/Peer signature type: RSA-PSS/);
   });
 });
 
