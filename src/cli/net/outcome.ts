@@ -20,16 +20,16 @@ function contextOf(mode: StackMode, s: ConnectionSummary): SessionContext {
   return {
     input: { mode, link: defaultLink(), connectTimeoutMs: 0, retryAfterMs: 0, retries: 0, serverAcceptDelayMs: 0 },
     connection: 0,
-    closed: { client: true, server: true },
-    timers: { client: {}, server: {} },
-    tlsActive: { client: s.tlsActive, server: s.tlsActive },
+    closed: { client: true, server: true, attacker: false },
+    timers: { client: {}, server: {}, attacker: {} },
+    tlsActive: { client: s.tlsActive, server: s.tlsActive, attacker: false },
     ...(s.failure ? { failure: s.failure } : {}),
     delivered: s.delivered,
     encrypted: s.encrypted,
     ...(s.hazard ? { hazard: s.hazard } : {}),
     ...(s.tls ? { tls: s.tls } : {}),
     retriesLeft: 0,
-    appDataReceived: { client: s.appData.length > 0, server: s.appData.length > 0 },
+    appDataReceived: { client: s.appData.length > 0, server: s.appData.length > 0, attacker: false },
   };
 }
 
