@@ -16,3 +16,10 @@ export * from './prf.ts';
 export { Tls12Protection, additionalData, gcmNonce } from './record-protection.ts';
 export { TLS12_VERSION_NAME } from './endpoint.ts';
 export * from './messages/index.ts';
+export {
+  tryStolenServerKey,
+  type RecordedRecord,
+  type ForwardSecrecyStep,
+  type ForwardSecrecyResult,
+  type RecoveredPlaintext,
+} from './forward-secrecy.ts';
