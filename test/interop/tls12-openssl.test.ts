@@ -146,6 +146,34 @@ describe('the client engine against openssl s_server -tls1_2', () => {
   });
 });
 
+describe('the client engine against openssl s_server options', () => {
+  it('answers a CertificateRequest (-verify) with an empty Certificate and completes', async () => {
+    const cert = testCertificate('ecdsa-p256');
+    const port = await startSServer(['-cert', cert.certPemPath, '-key', cert.keyPemPath, '-verify', '1']);
+    const client = new Tls12Client({ provider, verifyServerCertificate: trustingVerifier, serverName: 'localhost' });
+    const run = runEngineOnSocket(client, dial(port), { timeoutMs: 10_000 });
+    await established(run);
+    expect(run.events.some((e) => e.type === 'note' && e.name === 'tls12.certificate-request')).toBe(true);
+    await run.send((e) => e.sendApplicationData(utf8Encode('xyz\n'), []));
+    await run.waitFor(() => run.appData().includes('zyx'), 'the reversed line came back');
+    expect(run.failure).toBeUndefined();
+  });
+
+  it('reports the alert of a server that demands a certificate (-Verify)', async () => {
+    const cert = testCertificate('ecdsa-p256');
+    const port = await startSServer(['-cert', cert.certPemPath, '-key', cert.keyPemPath, '-Verify', '1']);
+    const client = new Tls12Client({ provider, verifyServerCertificate: trustingVerifier, serverName: 'localhost' });
+    const run = runEngineOnSocket(client, dial(port), { timeoutMs: 10_000 });
+    await run.done;
+    // TLS 1.2 has no certificate_required: OpenSSL says handshake_failure (40).
+    expect(run.failure).toMatchObject({
+      detectedBy: 'client',
+      check: 'tls.alert',
+      alertReceived: { description: 'handshake_failure', code: 40 },
+    });
+  });
+});
+
 describe('openssl s_client -tls1_2 against the server engine', () => {
   async function serve(config: Partial<Tls12ServerConfig>, kind: 'ecdsa-p256' | 'rsa') {
     const cert = testCertificate(kind);

@@ -16,8 +16,8 @@
  *
  * The server's chain is judged by the injected verifier. This engine checks what TLS itself binds:
  * that the leaf's key fits the suite, the ServerKeyExchange signature (ECDHE), and the Finished
- * verify_data. It offers no session ID or ticket (no resumption), sends no certificate of its own
- * (a CertificateRequest is an unexpected message) and never renegotiates.
+ * verify_data. It offers no session ID or ticket (no resumption), has no certificate of its own
+ * (a CertificateRequest gets an empty Certificate) and never renegotiates.
  */
 import { UsageError } from '../bytes/errors.ts';
 import { concat } from '../bytes/hex.ts';
@@ -68,6 +68,7 @@ import {
 import { hexValue, textValue, Tls12Endpoint } from './endpoint.ts';
 import {
   encodeClientKeyExchange,
+  encodeTls12Certificate,
   PRE_MASTER_SECRET_LENGTH,
   serverKeyExchangeSignedData,
   type ClientKeyExchange,
@@ -75,7 +76,9 @@ import {
   type ServerECDHParams,
   type ServerKeyExchange,
   type Tls12Certificate,
+  type Tls12CertificateRequest,
 } from './messages/index.ts';
+import { messageName } from './message-info.ts';
 import { tls12SchemesForKey } from './signature.ts';
 
 export class Tls12Client extends Tls12Endpoint {
@@ -91,6 +94,7 @@ export class Tls12Client extends Tls12Endpoint {
   private serverLeafSpki: Uint8Array | null = null;
   private serverLeafKind: SigningKey['kind'] | undefined;
   private serverParams: ServerECDHParams | null = null;
+  private certificateRequest: Tls12CertificateRequest | null = null;
 
   constructor(private readonly config: Tls12ClientConfig) {
     super(config.provider, 'start', config.handshakeTimeoutMs);
@@ -124,13 +128,15 @@ export class Tls12Client extends Tls12Endpoint {
         if (m.name === 'ServerKeyExchange') return this.readServerKeyExchange(m.bytes, m.message);
         break;
       case 'expectServerHelloDone':
+        if (m.name === 'CertificateRequest' && !this.certificateRequest)
+          return this.readCertificateRequest(m.bytes, m.message);
         if (m.name === 'ServerHelloDone') return this.readServerHelloDone(m.bytes);
         break;
       case 'expectFinished':
         if (m.name === 'Finished') return this.readServerFinished(m.bytes, m.message);
         break;
     }
-    throw new TlsFailure('unexpectedMessage', `tls: unexpected ${m.name} in ${this.state}`);
+    throw new TlsFailure('unexpectedMessage', `tls: unexpected ${messageName(m)} in ${this.state}`);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -379,8 +385,24 @@ export class Tls12Client extends Tls12Endpoint {
   // ---------------------------------------------------------------------------------------------
   // ServerHelloDone (RFC 5246 §7.4.5) and the client's flight
 
+  /**
+   * RFC 5246 §7.4.4: the server asks for a client certificate (after ServerKeyExchange, before
+   * ServerHelloDone, so the state does not change). This client has none: it will answer with an
+   * empty Certificate (§7.4.6) and no CertificateVerify, and the server decides.
+   */
+  private async readCertificateRequest(bytes: Uint8Array, cr: Tls12CertificateRequest): Promise<void> {
+    this.transcript.add('CertificateRequest', bytes);
+    this.certificateRequest = cr;
+    this.note(
+      'tls12.certificate-request',
+      'The server asks for a client certificate; this client has none and will send an empty Certificate (RFC 5246 §7.4.6).',
+      'tls12/certificate-request',
+    );
+  }
+
   private async readServerHelloDone(bytes: Uint8Array): Promise<void> {
     this.transcript.add('ServerHelloDone', bytes);
+    if (this.certificateRequest) this.sendHandshake('Certificate', encodeTls12Certificate({ certificateList: [] }));
     const preMasterSecret = await this.sendClientKeyExchange();
     await this.establishKeys(preMasterSecret);
     await this.sendChangeCipherSpec();

@@ -6,7 +6,13 @@
 import { toHex } from '../bytes/hex.ts';
 import type { AlertInfo, MessageInfo } from '../engine.ts';
 import { decodeAlert, describeAlert } from '../tls/alerts.ts';
-import { CHANGE_CIPHER_SPEC, describeCipherSuite, describeGroup, describeSignatureScheme } from '../tls/constants.ts';
+import {
+  CHANGE_CIPHER_SPEC,
+  describeCipherSuite,
+  describeGroup,
+  describeSignatureScheme,
+  handshakeTypeName,
+} from '../tls/constants.ts';
 import { undecodedMessageFields } from '../tls13/messages/index.ts';
 import type { DecodedTls12Message } from './messages/index.ts';
 
@@ -18,6 +24,11 @@ function tryOr<T>(f: () => T, fallback: T): T {
   } catch {
     return fallback;
   }
+}
+
+/** The message's name for errors: its RFC name, or the msg_type's for one this project does not read. */
+export function messageName(m: DecodedTls12Message): string {
+  return m.name === 'Unknown' ? (handshakeTypeName(m.message.msgType) ?? `message type ${m.message.msgType}`) : m.name;
 }
 
 function labelFor(m: DecodedTls12Message): string {
@@ -32,6 +43,10 @@ function labelFor(m: DecodedTls12Message): string {
     }
     case 'ServerKeyExchange':
       return `ServerKeyExchange (${describeGroup(m.message.params.namedCurve)}, signed with ${describeSignatureScheme(m.message.signedParams.algorithm)})`;
+    case 'CertificateRequest': {
+      const n = m.message.certificateAuthorities.length;
+      return `CertificateRequest (${n} certificate authorit${n === 1 ? 'y' : 'ies'})`;
+    }
     case 'ClientKeyExchange':
       return m.message.keyExchange === 'ECDHE'
         ? 'ClientKeyExchange (ECDHE public key)'

@@ -67,6 +67,7 @@ import {
   type DecodedTls12Message,
   type ServerECDHParams,
 } from './messages/index.ts';
+import { messageName } from './message-info.ts';
 import { selectTls12SignatureScheme } from './signature.ts';
 
 /** What processClientHello decides (RFC 5246 §7.4.1.3): everything the server's flight needs. */
@@ -119,7 +120,7 @@ export class Tls12Server extends Tls12Endpoint {
         if (m.name === 'ClientHello') return this.refuseRenegotiation('ClientHello');
         break;
     }
-    throw new TlsFailure('unexpectedMessage', `tls: unexpected ${m.name} in ${this.state}`);
+    throw new TlsFailure('unexpectedMessage', `tls: unexpected ${messageName(m)} in ${this.state}`);
   }
 
   // ---------------------------------------------------------------------------------------------

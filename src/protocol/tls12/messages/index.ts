@@ -3,11 +3,11 @@
  * message (header included), decode it by its msg_type into a tagged value with its field spans.
  *
  * ClientHello, ServerHello and Finished have the same wire shape in both versions and use the
- * shared codecs (src/protocol/tls/messages/); Certificate has its 1.2 shape. ClientKeyExchange
- * needs the negotiated key exchange to be read (see client-key-exchange.ts); without it the
- * decoder guesses from the length prefixes. Messages this project does not speak in 1.2
- * (CertificateRequest, NewSessionTicket, CertificateStatus...) come back as `Unknown`, framing
- * checked and body opaque.
+ * shared codecs (src/protocol/tls/messages/); Certificate and CertificateRequest have their 1.2
+ * shapes. ClientKeyExchange needs the negotiated key exchange to be read (see
+ * client-key-exchange.ts); without it the decoder guesses from the length prefixes. Messages this
+ * project does not speak in 1.2 (NewSessionTicket, CertificateStatus, CertificateVerify...) come
+ * back as `Unknown`, framing checked and body opaque.
  */
 import type { Field } from '../../bytes/field.ts';
 import { Reader } from '../../bytes/reader.ts';
@@ -17,6 +17,7 @@ import { decodeClientHello, type ClientHello } from '../../tls/messages/client-h
 import { decodeFinished, type Finished } from '../../tls/messages/finished.ts';
 import { decodeServerHello, type ServerHello } from '../../tls/messages/server-hello.ts';
 import type { KeyExchangeAlgorithm } from '../cipher-suites.ts';
+import { decodeTls12CertificateRequest, type Tls12CertificateRequest } from './certificate-request.ts';
 import { decodeTls12Certificate, type Tls12Certificate } from './certificate.ts';
 import { decodeClientKeyExchange, guessKeyExchange, type ClientKeyExchange } from './client-key-exchange.ts';
 import {
@@ -33,6 +34,7 @@ export type Tls12Message =
   | { name: 'ServerHello'; message: ServerHello }
   | { name: 'Certificate'; message: Tls12Certificate }
   | { name: 'ServerKeyExchange'; message: ServerKeyExchange }
+  | { name: 'CertificateRequest'; message: Tls12CertificateRequest }
   | { name: 'ServerHelloDone'; message: ServerHelloDone }
   | { name: 'ClientKeyExchange'; message: ClientKeyExchange }
   | { name: 'Finished'; message: Finished }
@@ -64,6 +66,8 @@ export function decodeTls12Message(bytes: Uint8Array, ctx: Tls12DecodeContext = 
         return { name: 'Certificate', ...decodeTls12Certificate(bytes) };
       case HandshakeType.server_key_exchange:
         return { name: 'ServerKeyExchange', ...decodeServerKeyExchange(bytes) };
+      case HandshakeType.certificate_request:
+        return { name: 'CertificateRequest', ...decodeTls12CertificateRequest(bytes) };
       case HandshakeType.server_hello_done:
         return { name: 'ServerHelloDone', ...decodeServerHelloDone(bytes) };
       case HandshakeType.client_key_exchange:
@@ -83,6 +87,7 @@ export function decodeTls12Message(bytes: Uint8Array, ctx: Tls12DecodeContext = 
   return { ...tagged, bytes } as DecodedTls12Message;
 }
 
+export * from './certificate-request.ts';
 export * from './certificate.ts';
 export * from './client-key-exchange.ts';
 export * from './empty-messages.ts';

@@ -19,6 +19,7 @@ import {
   decodeServerHelloDone,
   decodeServerKeyExchange,
   decodeTls12Certificate,
+  decodeTls12CertificateRequest,
   decodeTls12Message,
   encodeClientKeyExchange,
   encodeHelloRequest,
@@ -26,6 +27,7 @@ import {
   encodeServerHelloDone,
   encodeServerKeyExchange,
   encodeTls12Certificate,
+  encodeTls12CertificateRequest,
   guessKeyExchange,
   serverKeyExchangeSignedData,
   type ServerKeyExchange,
@@ -63,6 +65,10 @@ const CKE_ECDHE = fromHex('10000021' + '20' + '22'.repeat(32));
 // ClientKeyExchange (RSA), by hand (RFC 5246 §7.4.7.1): 2-byte length, then 256 bytes of 0x33.
 const CKE_RSA = fromHex('10000102' + '0100' + '33'.repeat(256));
 // Certificate (RFC 5246 §7.4.2): certificate_list of two ASN.1Cert of 2 and 3 bytes.
+// CertificateRequest (RFC 5246 §7.4.4): certificate_types rsa_sign, ecdsa_sign (02 01 40);
+// supported_signature_algorithms ecdsa_secp256r1_sha256, rsa_pkcs1_sha256 (0004 0403 0401);
+// certificate_authorities: one 3-byte DistinguishedName (0005 0003 300100). 3 + 6 + 7 = 16 bytes.
+const CR = fromHex('0d000010' + '020140' + '000404030401' + '00050003300100');
 const CERT = fromHex('0b00000e' + '00000b' + '000002' + '3000' + '000003' + '300100');
 
 describe('hand-built TLS 1.2 messages decode to the RFC fields and re-encode byte for byte', () => {
@@ -140,6 +146,21 @@ describe('hand-built TLS 1.2 messages decode to the RFC fields and re-encode byt
     expect(() => decodeTls12Certificate(fromHex('0b000006' + '000003' + '000000'))).toThrow(/ASN.1Cert/);
   });
 
+  it('CertificateRequest: certificate types, signature algorithms, certificate authorities', () => {
+    const { message, fields } = decodeTls12CertificateRequest(CR);
+    expect(message.certificateTypes).toEqual([1, 64]);
+    expect(message.supportedSignatureAlgorithms).toEqual([0x0403, 0x0401]);
+    expect(message.certificateAuthorities.map((dn) => toHex(dn))).toEqual(['300100']);
+    expect(toHex(encodeTls12CertificateRequest(message))).toBe(toHex(CR));
+    expect(fields.slice(2).map((f) => [f.name, f.start, f.end])).toEqual([
+      ['certificate_types', 4, 7],
+      ['supported_signature_algorithms', 7, 13],
+      ['certificate_authorities', 13, 20],
+    ]);
+    expect(fields[2].children!.map((f) => f.value)).toEqual(['2', 'rsa_sign (1)', 'ecdsa_sign (64)']);
+    expect(decodeTls12Message(CR).name).toBe('CertificateRequest');
+  });
+
   it('ServerHelloDone and HelloRequest are headers with an empty body', () => {
     expect(toHex(encodeServerHelloDone())).toBe('0e000000');
     expect(toHex(encodeHelloRequest())).toBe('00000000');
@@ -154,8 +175,8 @@ describe('hand-built TLS 1.2 messages decode to the RFC fields and re-encode byt
         (m) => decodeTls12Message(m).name,
       ),
     ).toEqual(['ServerKeyExchange', 'ClientKeyExchange', 'Certificate', 'ServerHelloDone', 'HelloRequest', 'Finished']);
-    const cr = decodeTls12Message(fromHex('0d00000401400000'));
-    expect([cr.name, cr.fields.map((f) => f.name)]).toEqual(['Unknown', ['msg_type', 'length', 'body']]);
+    const nst = decodeTls12Message(fromHex('0400000401400000'));
+    expect([nst.name, nst.fields.map((f) => f.name)]).toEqual(['Unknown', ['msg_type', 'length', 'body']]);
     expect(decodeTls12Message(CKE_RSA, { keyExchange: 'RSA' }).message).toMatchObject({ keyExchange: 'RSA' });
   });
 
@@ -206,6 +227,20 @@ describe('round trips of arbitrary values', () => {
     );
   });
 
+  it('CertificateRequest', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 10 }),
+        fc.array(bytes(1, 40), { maxLength: 4 }),
+        (certificateTypes, supportedSignatureAlgorithms, certificateAuthorities) => {
+          const cr = { certificateTypes, supportedSignatureAlgorithms, certificateAuthorities };
+          expect(decodeTls12CertificateRequest(encodeTls12CertificateRequest(cr)).message).toEqual(cr);
+        },
+      ),
+    );
+  });
+
   it('Certificate', () => {
     fc.assert(
       fc.property(fc.array(bytes(1, 200), { maxLength: 5 }), (certificateList) => {
@@ -223,6 +258,7 @@ describe('arbitrary and mutated bytes decode or raise DecodeError', () => {
     ['ClientKeyExchange (ECDHE)', (b) => decodeClientKeyExchange(b, 'ECDHE'), CKE_ECDHE],
     ['ClientKeyExchange (RSA)', (b) => decodeClientKeyExchange(b, 'RSA'), CKE_RSA],
     ['Certificate', decodeTls12Certificate, CERT],
+    ['CertificateRequest', decodeTls12CertificateRequest, CR],
     ['ServerHelloDone', decodeServerHelloDone, fromHex('0e000000')],
     ['HelloRequest', decodeHelloRequest, fromHex('00000000')],
     ['decodeTls12Message', (b) => decodeTls12Message(b), SKE],
