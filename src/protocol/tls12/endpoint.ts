@@ -36,11 +36,10 @@ import {
 } from '../engine.ts';
 import { AlertDescription, alertInfo, describeAlert, failureFromDecodeError, TlsFailure } from '../tls/alerts.ts';
 import type { CertificateVerdict } from '../tls/certificate-verifier.ts';
-import { CHANGE_CIPHER_SPEC } from '../tls/constants.ts';
 import { encodeFinished, type Finished } from '../tls/messages/finished.ts';
 import { Transcript } from '../tls13/transcript.ts';
 import type { Tls12CipherSuite } from './cipher-suites.ts';
-import type { DecodedTls12Message } from './messages/index.ts';
+import { decodeChangeCipherSpec, type DecodedTls12Message } from './messages/index.ts';
 import { computeVerifyData, deriveKeyBlock, deriveMasterSecret, VERIFY_DATA_LENGTH, type KeyBlock } from './prf.ts';
 import { Tls12RecordLayer, type IncomingMessage } from './record-layer.ts';
 import { Tls12Protection } from './record-protection.ts';
@@ -498,7 +497,10 @@ export abstract class Tls12Endpoint implements TlsEngine {
    * the state awaits it, and never in the middle of a handshake message.
    */
   private readChangeCipherSpec(fragment: Uint8Array): void {
-    if (fragment.length !== 1 || fragment[0] !== CHANGE_CIPHER_SPEC) {
+    try {
+      decodeChangeCipherSpec(fragment);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
       throw new TlsFailure('unexpectedMessage', `tls: ChangeCipherSpec with contents ${toHex(fragment)}, not 01`);
     }
     if (this.state !== 'expectChangeCipherSpec')

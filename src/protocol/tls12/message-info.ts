@@ -6,15 +6,9 @@
 import { toHex } from '../bytes/hex.ts';
 import type { AlertInfo, MessageInfo } from '../engine.ts';
 import { decodeAlert, describeAlert } from '../tls/alerts.ts';
-import {
-  CHANGE_CIPHER_SPEC,
-  describeCipherSuite,
-  describeGroup,
-  describeSignatureScheme,
-  handshakeTypeName,
-} from '../tls/constants.ts';
+import { describeCipherSuite, describeGroup, describeSignatureScheme, handshakeTypeName } from '../tls/constants.ts';
 import { undecodedMessageFields } from '../tls13/messages/index.ts';
-import type { DecodedTls12Message } from './messages/index.ts';
+import { decodeChangeCipherSpec, type DecodedTls12Message } from './messages/index.ts';
 
 const kebab = (name: string): string => name.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
 
@@ -101,14 +95,10 @@ export function changeCipherSpecInfo(bytes: Uint8Array): MessageInfo {
     label: 'ChangeCipherSpec',
     explain: 'tls12/change-cipher-spec',
     bytes,
-    fields: [
-      {
-        name: 'type',
-        start: 0,
-        end: bytes.length,
-        value: bytes.length === 1 && bytes[0] === CHANGE_CIPHER_SPEC ? 'change_cipher_spec (1)' : toHex(bytes),
-      },
-    ],
+    fields: tryOr(
+      () => decodeChangeCipherSpec(bytes).fields,
+      [{ name: 'type', start: 0, end: bytes.length, value: toHex(bytes) }],
+    ),
   };
 }
 

@@ -20,7 +20,7 @@ import { shiftFields, type Field } from '../bytes/field.ts';
 import { toHex } from '../bytes/hex.ts';
 import type { AlertInfo, MessageInfo, NamedValue, WireUnit } from '../engine.ts';
 import { AlertLevel, alertInfo, decodeAlert, encodeAlert, TlsFailure } from '../tls/alerts.ts';
-import { CHANGE_CIPHER_SPEC, ContentType, ProtocolVersion } from '../tls/constants.ts';
+import { ContentType, ProtocolVersion } from '../tls/constants.ts';
 import { HandshakeReassembler } from '../tls/handshake.ts';
 import {
   decodeRecord,
@@ -37,7 +37,7 @@ import {
   handshakeMessageInfo,
   undecodableMessageInfo,
 } from './message-info.ts';
-import { decodeTls12Message, type DecodedTls12Message } from './messages/index.ts';
+import { decodeTls12Message, encodeChangeCipherSpec, type DecodedTls12Message } from './messages/index.ts';
 import type { Tls12Protection } from './record-protection.ts';
 
 /** A message taken from a record: decoded, or the DecodeError that stopped it. */
@@ -345,7 +345,7 @@ export class Tls12RecordLayer {
 
   /** RFC 5246 §7.1: under the current (old) write state; the caller switches keys right after. */
   writeChangeCipherSpec(): Promise<WireUnit> {
-    const content = Uint8Array.of(CHANGE_CIPHER_SPEC);
+    const content = encodeChangeCipherSpec();
     return this.writeRecord(
       ContentType.change_cipher_spec,
       content,

@@ -89,6 +89,7 @@ export function decodeTls12Message(bytes: Uint8Array, ctx: Tls12DecodeContext = 
 
 export * from './certificate-request.ts';
 export * from './certificate.ts';
+export * from './change-cipher-spec.ts';
 export * from './client-key-exchange.ts';
 export * from './empty-messages.ts';
 export * from './server-key-exchange.ts';

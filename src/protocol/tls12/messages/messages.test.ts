@@ -14,6 +14,7 @@ import {
   encodeRenegotiationInfo,
 } from '../../tls/extensions/index.ts';
 import {
+  decodeChangeCipherSpec,
   decodeClientKeyExchange,
   decodeHelloRequest,
   decodeServerHelloDone,
@@ -21,6 +22,7 @@ import {
   decodeTls12Certificate,
   decodeTls12CertificateRequest,
   decodeTls12Message,
+  encodeChangeCipherSpec,
   encodeClientKeyExchange,
   encodeHelloRequest,
   encodeServerECDHParams,
@@ -161,6 +163,15 @@ describe('hand-built TLS 1.2 messages decode to the RFC fields and re-encode byt
     expect(decodeTls12Message(CR).name).toBe('CertificateRequest');
   });
 
+  it('ChangeCipherSpec is one byte, 1', () => {
+    expect(toHex(encodeChangeCipherSpec())).toBe('01');
+    expect(decodeChangeCipherSpec(fromHex('01')).fields).toEqual([
+      { name: 'type', start: 0, end: 1, value: 'change_cipher_spec (1)' },
+    ]);
+    expect(() => decodeChangeCipherSpec(fromHex('02'))).toThrow(/type 2 is not change_cipher_spec/);
+    expect(() => decodeChangeCipherSpec(fromHex('0101'))).toThrow(DecodeError);
+  });
+
   it('ServerHelloDone and HelloRequest are headers with an empty body', () => {
     expect(toHex(encodeServerHelloDone())).toBe('0e000000');
     expect(toHex(encodeHelloRequest())).toBe('00000000');
@@ -259,6 +270,7 @@ describe('arbitrary and mutated bytes decode or raise DecodeError', () => {
     ['ClientKeyExchange (RSA)', (b) => decodeClientKeyExchange(b, 'RSA'), CKE_RSA],
     ['Certificate', decodeTls12Certificate, CERT],
     ['CertificateRequest', decodeTls12CertificateRequest, CR],
+    ['ChangeCipherSpec', decodeChangeCipherSpec, fromHex('01')],
     ['ServerHelloDone', decodeServerHelloDone, fromHex('0e000000')],
     ['HelloRequest', decodeHelloRequest, fromHex('00000000')],
     ['decodeTls12Message', (b) => decodeTls12Message(b), SKE],
