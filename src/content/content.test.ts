@@ -54,13 +54,16 @@ function runName(r: RunRequest): string {
   return `${r.scenario}${o.tls ? `@${o.tls}` : ''}${o.fixture ? `#${o.fixture}` : ''}${r.faults?.length ? `+${r.faults.join('+')}` : ''}`;
 }
 
-/** Fields named cert_data that hold a whole certificate (not the vector around it). */
+/** A certificate's DER in a Certificate message: TLS 1.3 names it cert_data, TLS 1.2 ASN.1Cert. */
+const CERT_FIELDS = new Set(['cert_data', 'ASN.1Cert']);
+
+/** The innermost certificate fields (the DER itself, not the length-prefixed vector around it). */
 function certificates(fields: readonly Field[], hex: string): Uint8Array[] {
   const out: Uint8Array[] = [];
   const bytes = fromHex(hex);
   const walk = (fs: readonly Field[]) => {
     for (const f of fs) {
-      if (f.name === 'cert_data' && !f.children?.some((c) => c.name === 'cert_data')) out.push(bytes.slice(f.start, f.end));
+      if (CERT_FIELDS.has(f.name) && !f.children?.some((c) => CERT_FIELDS.has(c.name))) out.push(bytes.slice(f.start, f.end));
       if (f.children) walk(f.children);
     }
   };
