@@ -8,11 +8,15 @@ import { createActor, type AnyActorRef, type AnyStateMachine } from 'xstate';
 import type { EngineEvent } from '../protocol/engine.ts';
 import { tls13ClientMachine } from './tls13-client.machine.ts';
 import { tls13ServerMachine } from './tls13-server.machine.ts';
+import { tls12ClientMachine } from './tls12-client.machine.ts';
+import { tls12ServerMachine } from './tls12-server.machine.ts';
 
 /** Engine machine name (the `machine` of its state events) → its XState mirror. */
 export const MIRRORS: Record<string, AnyStateMachine> = {
   'tls13-client': tls13ClientMachine,
   'tls13-server': tls13ServerMachine,
+  'tls12-client': tls12ClientMachine,
+  'tls12-server': tls12ServerMachine,
 };
 
 export class MirrorSet {

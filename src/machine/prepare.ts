@@ -47,7 +47,8 @@ export async function prepareRun(spec: ScenarioSpec): Promise<PreparedRun> {
     prepared.otherPki = await makePki(providers.attacker, {
       now: spec.clock,
       root: { subject: { C: 'CN', O: 'Handshake Lab', CN: 'Handshake Lab Root CA' } },
-      leaf: { dnsNames: [tls.client.serverName] },
+      // The same kind of key as the real server's, so it can serve the same cipher suites.
+      leaf: { dnsNames: [tls.client.serverName], ...(tls.pki.leaf?.keyKind ? { keyKind: tls.pki.leaf.keyKind, keyUsage: tls.pki.leaf.keyUsage } : {}) },
     });
   }
   if (tls.server.signingKey === 'other') {
