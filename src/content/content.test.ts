@@ -63,7 +63,8 @@ function certificates(fields: readonly Field[], hex: string): Uint8Array[] {
   const bytes = fromHex(hex);
   const walk = (fs: readonly Field[]) => {
     for (const f of fs) {
-      if (CERT_FIELDS.has(f.name) && !f.children?.some((c) => CERT_FIELDS.has(c.name))) out.push(bytes.slice(f.start, f.end));
+      if (CERT_FIELDS.has(f.name) && !f.children?.some((c) => CERT_FIELDS.has(c.name)))
+        out.push(bytes.slice(f.start, f.end));
       if (f.children) walk(f.children);
     }
   };
@@ -135,14 +136,19 @@ describe('explanations', () => {
   it('are checked against a run of every scenario, TLS version and applicable fault, and the RFC 8448 fixture', () => {
     // 7 scenarios, the SMTP ones twice (TLS 1.3 and 1.2); only TLS 1.3-only faults may be refused on 1.2 runs.
     expect(used.runs).toBeGreaterThan(150);
-    for (const name of used.refused) expect(name, 'a refused run must be a TLS 1.3-only fault on a TLS 1.2 run').toMatch(/@1\.2\+(downgrade|hrr-group)$/);
+    for (const name of used.refused)
+      expect(name, 'a refused run must be a TLS 1.3-only fault on a TLS 1.2 run').toMatch(
+        /@1\.2\+(downgrade|hrr-group)$/,
+      );
     expect(used.keys.size).toBeGreaterThan(60);
     expect(used.fields.size).toBeGreaterThan(100);
   });
 
   it('cover every step key and every check id of those runs, in English and Chinese (missing: none)', () => {
     for (const bundle of bundles) {
-      const missing = [...used.keys].filter(([k]) => !bundle.doc(k)).map(([k, runs]) => `${bundle.lang}: ${k}.md (${example(runs)})`);
+      const missing = [...used.keys]
+        .filter(([k]) => !bundle.doc(k))
+        .map(([k, runs]) => `${bundle.lang}: ${k}.md (${example(runs)})`);
       expect(missing).toEqual([]);
     }
   });
@@ -154,7 +160,10 @@ describe('explanations', () => {
         .map((f) => `${bundle.lang}: fields/${f.layer}.md ## ${f.name} (${example(f.runs)})`);
       expect(missing).toEqual([]);
     }
-    expect([...used.fields.values()].some((f) => f.layer === 'x509'), 'the certificates were decoded').toBe(true);
+    expect(
+      [...used.fields.values()].some((f) => f.layer === 'x509'),
+      'the certificates were decoded',
+    ).toBe(true);
   });
 
   it('cover every scenario, fault and fix id, and the lessons, in English and Chinese (missing: none)', () => {
@@ -176,7 +185,8 @@ describe('explanations', () => {
         expect.soft(doc.body.length, `${bundle.lang} faults/${id} body`).toBeGreaterThan(0);
         expect.soft(Object.keys(doc.sections).length, `${bundle.lang} faults/${id} sections`).toBeGreaterThanOrEqual(3);
       }
-      for (const id of FIX_IDS) expect.soft(bundle.doc(`fixes/${id}`)!.body.length, `${bundle.lang} fixes/${id}`).toBeGreaterThan(0);
+      for (const id of FIX_IDS)
+        expect.soft(bundle.doc(`fixes/${id}`)!.body.length, `${bundle.lang} fixes/${id}`).toBeGreaterThan(0);
     }
   });
 
