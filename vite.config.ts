@@ -1,11 +1,11 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
-import { extraBuilds } from './vite.extra-builds.ts';
+import { extraBuilds } from './vite.embed.config.ts';
 
 export default defineConfig({
   // Relative paths: the build runs from any sub-path of any static host, and from disk.
   base: './',
-  // The app's build is followed by the element's module and the offline file (vite.extra-builds.ts).
+  // The app's build is followed by the element's module and the offline file (vite.embed.config.ts).
   plugins: [svelte(), extraBuilds()],
   build: {
     target: 'es2022',

@@ -28,7 +28,7 @@ export interface StaticServer {
 }
 
 /** Serve dist/ and e2e/fixtures/ on 127.0.0.1; `csp`: send the strict policy with every response. */
-export async function serveStatic(options: { csp?: boolean; headers?: Record<string, string> } = {}): Promise<StaticServer> {
+export async function serveStatic(options: { csp?: boolean; headersFor?: (path: string) => Record<string, string> } = {}): Promise<StaticServer> {
   expect(existsSync(join(DIST, 'index.html')), 'the production build (dist/) exists').toBe(true);
   const server: Server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
@@ -44,7 +44,7 @@ export async function serveStatic(options: { csp?: boolean; headers?: Record<str
       'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
       'Cache-Control': 'no-store',
       ...(options.csp ? { 'Content-Security-Policy': STRICT_CSP } : {}),
-      ...options.headers,
+      ...options.headersFor?.(path),
     });
     createReadStream(file).pipe(res);
   });
@@ -81,7 +81,9 @@ export async function watchPage(page: Page, allowed: string[]): Promise<{ violat
     violations: async () => {
       const all: string[] = [];
       for (const frame of page.frames()) {
-        all.push(...(await frame.evaluate(() => (window as unknown as { cspViolations?: string[] }).cspViolations ?? []).catch(() => [])));
+        // A frame without the recorder would hide its violations: count that as a failure too.
+        const found = await frame.evaluate(() => (window as unknown as { cspViolations?: string[] }).cspViolations ?? null).catch(() => null);
+        all.push(...(found ?? [`no violation recorder in ${frame.url()}`]));
       }
       return all;
     },
