@@ -106,10 +106,9 @@ export class AppControl {
       try {
         (listener as Listener<K>)(detail);
       } catch (e) {
-        // A listener's bug must not break the app or the other listeners.
-        queueMicrotask(() => {
-          throw e;
-        });
+        // A listener's bug must not break the app or the other listeners; report it as the
+        // browser reports an uncaught error.
+        (globalThis.reportError ?? console.error)(e);
       }
     }
   }

@@ -20,7 +20,7 @@ export function escapeScript(js: string): string {
 }
 
 export function escapeStyle(css: string): string {
-  return css.replace(/<\/style/gi, '\\3C /style');
+  return css.replace(/<(\/style)/gi, '\\3C $1');
 }
 
 /** Inline every module script and stylesheet the page references; other local links are dropped. */

@@ -42,7 +42,8 @@ export function splitDeclarations(body: string): string[] {
     }
   }
   out.push(body.slice(start));
-  return out.map((d) => d.trim()).filter(Boolean);
+  // Trailing space is kept: `--x: ;` (a one-space value) is how the build writes "off" for light-dark().
+  return out.map((d) => d.replace(/^\s+/, '')).filter((d) => d.trim() !== '');
 }
 
 /** Every `Nrem` in declarations (not in at-rule preludes) as a multiple of `--hl-font-size`. */
