@@ -1,11 +1,20 @@
 /**
- * Decode in the app: pasted hex of real TLS bytes — the ClientHello record of the run on screen,
+ * Decode in the app (served under the strict CSP): pasted hex of real TLS bytes — the ClientHello record of the run on screen,
  * and RFC 8448's ClientHello as a hex dump — annotated field by field with fields and bytes linked;
  * garbage and truncated input get a message naming the offset and the field; in both languages.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { serveStatic, watchPage, type StaticServer } from './embed-support.ts';
 import { playerStatus } from './support.ts';
+
+let server: StaticServer;
+test.beforeAll(async () => {
+  server = await serveStatic({ csp: true });
+});
+test.afterAll(async () => {
+  await server?.close();
+});
 
 const VECTORS = '/work/shared/vectors/rfc8448-section3.text2pcap.hex';
 
@@ -19,7 +28,7 @@ function rfc8448ClientHelloDump(): string {
 }
 
 async function openDecoder(page: Page, lang: 'en' | 'zh-CN' = 'en') {
-  await page.goto(`/#scenario=tls13&seed=00&lang=${lang}`);
+  await page.goto(`${server.origin}/#scenario=tls13&seed=00&lang=${lang}`);
   await expect(playerStatus(page)).toContainText(lang === 'en' ? 'Ready' : '准备就绪');
   await page.getByRole('button', { name: lang === 'en' ? 'Open the tools' : '打开工具' }).click();
   return page.getByRole('region', { name: lang === 'en' ? 'Decode bytes' : '解码字节' });
@@ -56,6 +65,7 @@ test("the run's own ClientHello record decodes field by field, fields and bytes 
 });
 
 test("RFC 8448's ClientHello, pasted as a hex dump, decodes; garbage and truncated bytes name the offset and the field", async ({ page }) => {
+  const watch = await watchPage(page, [server.origin]);
   const panel = await openDecoder(page);
   const input = panel.getByLabel(/Hex of a TLS record or handshake message/);
   await input.fill(rfc8448ClientHelloDump());
@@ -79,6 +89,8 @@ test("RFC 8448's ClientHello, pasted as a hex dump, decodes; garbage and truncat
   // The app is still fine: the player works.
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(playerStatus(page)).toContainText('Step 1 of');
+  expect(await watch.violations()).toEqual([]);
+  expect(watch.errors).toEqual([]);
 });
 
 test('the decoder speaks Chinese too', async ({ page }) => {

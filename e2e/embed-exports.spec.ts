@@ -28,7 +28,8 @@ test.afterAll(async () => {
 
 const HASH = 'scenario=smtp-starttls&tls=1.3&seed=00&lang=en';
 
-async function openAtEnd(page: Page) {
+/** Open the run at its last step, with the tools open; returns the number of steps. */
+async function openAtEnd(page: Page): Promise<number> {
   await page.goto(`${server.origin}/#${HASH}`);
   await expect(playerStatus(page)).toContainText('Ready');
   await page.getByRole('button', { name: 'Skip to the player' }).focus();
@@ -36,6 +37,7 @@ async function openAtEnd(page: Page) {
   await page.keyboard.press('End');
   await expect(playerStatus(page)).toContainText('End of the run');
   await page.getByRole('button', { name: 'Open the tools' }).click();
+  return Number(/Step (\d+) of \1/.exec(await playerStatus(page).innerText())![1]);
 }
 
 async function save(page: Page, button: string): Promise<{ file: string; name: string }> {
@@ -188,7 +190,7 @@ test('tshark decrypts the exported pcapng with no malformed packet; the key log 
 });
 
 test('the real commands reproduce the run: the lab exactly, OpenSSL and swaks against a real server', async ({ page }) => {
-  await openAtEnd(page);
+  const steps = await openAtEnd(page);
   const command = (id: string) => page.locator(`[data-command="${id}"]`).innerText();
   expect(await command('lab-run')).toBe('npm run -s lab -- run --scenario smtp-starttls --tls 1.3 --seed 00 --format text');
   expect(await command('lab-probe')).toBe('npm run -s lab -- probe smtp://mail.example.test:25 --servername mail.example.test --tls 1.3');
@@ -201,17 +203,17 @@ test('the real commands reproduce the run: the lab exactly, OpenSSL and swaks ag
   // The share panel's embed code names this run, at this step.
   const element = await page.getByLabel('Script and element (the page loads handshake-lab.js)').inputValue();
   expect(element).toBe(
-    `<script type="module" src="${server.origin}/handshake-lab.js"></script>\n<handshake-lab scenario="smtp-starttls" tls="1.3" seed="00" step="82" lang="en" controls="minimal"></handshake-lab>`,
+    `<script type="module" src="${server.origin}/handshake-lab.js"></script>\n<handshake-lab scenario="smtp-starttls" tls="1.3" seed="00" step="${steps}" lang="en" controls="minimal"></handshake-lab>`,
   );
   const iframe = await page.getByLabel('Iframe (embed.html)').inputValue();
-  expect(iframe).toContain(`src="${server.origin}/embed.html?scenario=smtp-starttls&amp;step=82&amp;lang=en&amp;tls=1.3&amp;seed=00&amp;controls=minimal"`);
+  expect(iframe).toContain(`src="${server.origin}/embed.html?scenario=smtp-starttls&amp;step=${steps}&amp;lang=en&amp;tls=1.3&amp;seed=00&amp;controls=minimal"`);
   expect(iframe).toContain('sandbox="allow-scripts allow-same-origin allow-downloads"');
 });
 
 test('the embed code and the link copy to the clipboard', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
-  await openAtEnd(page);
+  const steps = await openAtEnd(page);
   await page.getByRole('button', { name: 'Copy' }).first().click();
   await expect(page.getByRole('status').filter({ hasText: 'Copied.' })).toBeVisible();
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${server.origin}/#${'scenario=smtp-starttls&step=82&lang=en&tls=1.3&seed=00'}`);
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${server.origin}/#scenario=smtp-starttls&step=${steps}&lang=en&tls=1.3&seed=00`);
 });
