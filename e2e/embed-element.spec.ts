@@ -63,6 +63,12 @@ test('three elements on one page run independent players in their own languages,
   await expect(b.getByRole('combobox', { name: '场景' })).toHaveCount(0);
   await b.getByRole('button', { name: '下一步' }).click();
   await expect(status(b)).toContainText('第 1 步');
+  // Keys the player uses stay inside; the others reach the page.
+  await b.getByRole('button', { name: '下一步' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(status(b)).toContainText('第 2 步');
+  await page.keyboard.press('KeyQ');
+  expect(await page.evaluate(() => (window as unknown as { pageKeys: string[] }).pageKeys)).toEqual(['q']);
 
   // c has no controls: only the methods move it, inside its range, and it says when it ends.
   await expect(c.getByRole('button', { name: 'Next' })).toHaveCount(0);

@@ -65,6 +65,11 @@ function createElementClass(): CustomElementConstructor {
       this.#target.className = 'hl-root';
       this.#target.setAttribute('part', 'root');
       this.#root.append(this.#target);
+      // Keys the lab used (←, →, Space, Home, End in its player) stop at the element, so that the
+      // host page — a reveal.js deck, say — does not act on them as well.
+      this.#root.addEventListener('keydown', (e) => {
+        if (e.defaultPrevented) e.stopPropagation();
+      });
     }
 
     get index(): number {
