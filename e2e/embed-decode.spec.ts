@@ -3,6 +3,7 @@
  * and RFC 8448's ClientHello as a hex dump — annotated field by field with fields and bytes linked;
  * garbage and truncated input get a message naming the offset and the field; in both languages.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { serveStatic, watchPage, type StaticServer } from './embed-support.ts';
@@ -102,3 +103,20 @@ test('the decoder speaks Chinese too', async ({ page }) => {
   await panel.getByRole('button', { name: '解码' }).click();
   await expect(panel.getByRole('alert')).toHaveText(/^无法解码：第 \d+ 字节（字段 \w+）：/);
 });
+
+for (const lang of ['en', 'zh-CN'] as const) {
+  for (const theme of ['light', 'dark'] as const) {
+    test(`axe finds nothing in the open tools with a decoded record (${lang}, ${theme})`, async ({ page }) => {
+      await page.emulateMedia({ colorScheme: theme });
+      const panel = await openDecoder(page, lang);
+      await panel.getByRole('textbox').fill('15 03 03 00 02 02 2a');
+      await panel.getByRole('button', { name: lang === 'en' ? 'Decode' : '解码' }).click();
+      await panel.getByRole('button', { name: /^TLSPlaintext\b/ }).hover();
+      const result = await new AxeBuilder({ page })
+        .include('[part="tools"]')
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+        .analyze();
+      expect(result.violations.map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }))).toEqual([]);
+    });
+  }
+}
