@@ -50,6 +50,8 @@ export async function buildElement(): Promise<void> {
     build: {
       outDir: resolve(root, 'dist'),
       emptyOutDir: false,
+      // One file on purpose: the whole app, both languages and every explanation.
+      chunkSizeWarningLimit: 2000,
       copyPublicDir: false,
       target: 'es2022',
       cssCodeSplit: false,
@@ -72,6 +74,7 @@ export async function buildOffline(): Promise<void> {
       build: {
         outDir: out,
         emptyOutDir: true,
+        chunkSizeWarningLimit: 2000,
         copyPublicDir: false,
         target: 'es2022',
         cssCodeSplit: false,
