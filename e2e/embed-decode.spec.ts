@@ -8,6 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { serveStatic, watchPage, type StaticServer } from './embed-support.ts';
 import { playerStatus } from './support.ts';
+import { vectorPath } from '../test/support/vectors.ts';
 
 let server: StaticServer;
 test.beforeAll(async () => {
@@ -17,11 +18,10 @@ test.afterAll(async () => {
   await server?.close();
 });
 
-const VECTORS = '/work/shared/vectors/rfc8448-section3.text2pcap.hex';
 
 /** RFC 8448 §3's ClientHello record, as text2pcap's hex dump (the first `I` block of the vector file). */
 function rfc8448ClientHelloDump(): string {
-  const text = readFileSync(process.env.RFC8448_HEX ?? VECTORS, 'utf8');
+  const text = readFileSync(process.env.RFC8448_HEX ?? vectorPath('rfc8448-section3.text2pcap.hex'), 'utf8');
   const lines = text.split('\n');
   const start = lines.indexOf('I') + 1;
   const end = lines.findIndex((l, i) => i >= start && l.trim() === '');

@@ -5,26 +5,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { vectorPath } from '../support/vectors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hl-exports-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function vectors(): string {
-  let d = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++, d = dirname(d)) {
-    try {
-      readFileSync(join(d, 'shared/vectors/README.md'));
-      return join(d, 'shared/vectors');
-    } catch {
-      /* keep walking up */
-    }
-  }
-  throw new Error('shared/vectors not found above the test file');
-}
 
 async function lab(...argv: string[]): Promise<{ code: number; out: string }> {
   let out = '';
@@ -39,7 +26,7 @@ describe('keylog and pcap exports', () => {
   it('--fixture rfc8448 --format keylog prints exactly the lines of rfc8448-section3.keylog', async () => {
     const { code, out } = await lab('run', '--scenario', 'tls13', '--fixture', 'rfc8448', '--format', 'keylog');
     expect(code).toBe(0);
-    expect(out).toBe(readFileSync(join(vectors(), 'rfc8448-section3.keylog'), 'utf8'));
+    expect(out).toBe(readFileSync(vectorPath('rfc8448-section3.keylog'), 'utf8'));
   });
 
   it('tls13: tshark decrypts the handshake from the pcap alone (secrets embedded)', async () => {

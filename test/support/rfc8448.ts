@@ -6,26 +6,12 @@
  * values, `PRK (32 octets):  1d c8 ...`, whose hex may run over several lines and across page
  * breaks. Each value's octet count is checked against its hex, so a parsing slip fails loudly.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
-/**
- * The shared vectors sit beside the repository (`../shared/vectors` from its root). A git worktree
- * lives one level deeper, so look upwards from the repository root for the nearest one.
- */
-function findVectorsDir(): string {
-  let dir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-  for (;;) {
-    const candidate = resolve(dir, '../shared/vectors');
-    if (existsSync(resolve(candidate, 'rfc8448-section3.txt'))) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find ../shared/vectors above the repository');
-    dir = parent;
-  }
-}
+import { VECTORS_DIR } from './vectors.ts';
 
-export const VECTORS_DIR = findVectorsDir();
+export { VECTORS_DIR };
 
 export interface Rfc8448Step {
   side: 'client' | 'server';

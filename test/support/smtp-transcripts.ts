@@ -3,9 +3,8 @@
  * sections of steps: what the client sent (`C:`), what Postfix answered (`S:`), and the notes
  * between them (`<TLS established...>`).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { vectorPath } from './vectors.ts';
 
 export type TranscriptStep =
   | { kind: 'C'; text: string; bytes: string }
@@ -20,23 +19,7 @@ export interface TranscriptSection {
 /** The C: line standing for the message content and its final ".". */
 export const MESSAGE_PLACEHOLDER = '<message lines> + "."';
 
-/**
- * The shared vectors folder: `$HANDSHAKE_LAB_VECTORS`, or the first `shared/vectors` found
- * walking up from this file (the main tree has it at ../shared, a worktree further up).
- */
-export function vectorPath(name: string): string {
-  const fromEnv = process.env.HANDSHAKE_LAB_VECTORS;
-  if (fromEnv && existsSync(join(fromEnv, name))) return join(fromEnv, name);
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    const candidate = join(dir, 'shared', 'vectors', name);
-    if (existsSync(candidate)) return candidate;
-    const up = resolve(dir, '..');
-    if (up === dir) break;
-    dir = up;
-  }
-  throw new Error(`shared vector ${name} not found (set HANDSHAKE_LAB_VECTORS)`);
-}
+export { vectorPath };
 
 /** `STARTTLS\r\nRSET\r\n   (one TCP write)` → the octets; a plain line → the line and CRLF. */
 function clientBytes(text: string): string {
