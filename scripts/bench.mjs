@@ -46,6 +46,12 @@ console.log(`initial load (gzip): JS ${kb(js)} + CSS ${kb(css)} = ${kb(js + css)
 console.log('\nwhole runs in Node (median of repeated runs):');
 process.stdout.write(run('npx', ['tsx', 'scripts/bench-node.ts']));
 
+console.log('\nwhole runs in Chromium (median of repeated runs):');
+{
+  const r = spawnSync('node', ['scripts/bench-browser.mjs'], { stdio: 'inherit' });
+  if (r.status !== 0) console.log('  (Chromium figures unavailable)');
+}
+
 if (existsSync('scripts/bench-ui.mjs')) {
   console.log('\nin Chromium:');
   const r = spawnSync('node', ['scripts/bench-ui.mjs'], { stdio: 'inherit' });
