@@ -36,8 +36,8 @@ function countFromReport(file, name) {
     return;
   }
   const report = JSON.parse(readFileSync(file, 'utf8'));
-  let passed = 0;
-  let failed = 0;
+  let passed;
+  let failed;
   if (name === 'vitest') {
     passed = report.numPassedTests ?? 0;
     failed = (report.numFailedTests ?? 0) + (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);

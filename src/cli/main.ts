@@ -3,7 +3,7 @@
  * Exit status: 0 success, 1 protocol failure, 2 bad usage or bad input (one line, no stack trace).
  */
 import { writeFileSync } from 'node:fs';
-import { FAULTS, FAULT_IDS, isFaultId, type FaultId } from '../faults/catalogue.ts';
+import { FAULTS, FAULT_IDS, FIX_IDS, isFaultId, type FaultId, type FixId } from '../faults/catalogue.ts';
 import { GROUPS, POLICIES, SCENARIOS, SCENARIO_IDS, TLS12_SUITES, TLS13_SUITES, isScenarioId } from '../scenario/catalogue.ts';
 import { keylogText, traceToPcapng } from '../trace/export/pcapng.ts';
 import { traceToText } from '../trace/export/text.ts';
@@ -16,7 +16,7 @@ type Format = (typeof FORMATS)[number];
 
 export const USAGE = `usage: npm run -s lab -- <command>
   scenarios [--json]                       the scenario and fault ids
-  run --scenario ID [--fault ID]... [--tls 1.2|1.3] [--group G] [--suite S] [--policy P]
+  run --scenario ID [--fault ID]... [--fix ID]... [--tls 1.2|1.3] [--group G] [--suite S] [--policy P]
       [--seed HEX] [--fixture rfc8448] [--format text|json|keylog|pcap] [--out FILE]
   probe URL [--servername NAME] [--trust PEM] [--tls 1.2|1.3] [--require-tls]
       [--user U --password P] [--format ...] [--out FILE]
@@ -95,7 +95,7 @@ export function emit(trace: Trace, format: Format, out: string | undefined, io: 
 }
 
 async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
-  allowOnly(args, ['scenario', 'fault', 'tls', 'group', 'suite', 'policy', 'seed', 'fixture', 'format', 'out']);
+  allowOnly(args, ['scenario', 'fault', 'fix', 'tls', 'group', 'suite', 'policy', 'seed', 'fixture', 'format', 'out']);
   if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
   const scenario = single(args, 'scenario');
   if (!scenario) throw new UsageError('run needs --scenario ID (see `lab scenarios`)');
@@ -105,9 +105,14 @@ async function runCommand(args: ParsedArgs, io: CliIo): Promise<number> {
     if (!isFaultId(f)) throw new UsageError(`unknown fault "${f}" (see \`lab scenarios\`)`);
     faults.push(f);
   }
+  const fixes: FixId[] = [];
+  for (const f of args.flags.get('fix') ?? []) {
+    if (!(FIX_IDS as readonly string[]).includes(f)) throw new UsageError(`unknown fix "${f}" (one of: ${FIX_IDS.join(', ')})`);
+    fixes.push(f as FixId);
+  }
   const options = readRunOptions(args);
   const format = oneOf('format', single(args, 'format'), FORMATS) ?? 'text';
-  const trace = await runScenario({ scenario, faults, options });
+  const trace = await runScenario({ scenario, faults, fixes, options });
   emit(trace, format, single(args, 'out'), io);
   return trace.outcome.status === 'ok' ? 0 : 1;
 }

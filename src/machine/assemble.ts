@@ -1,31 +1,129 @@
 /**
- * From a finished ScenarioSpec to running engines: each side's connection stack (SMTP over TLS,
- * TLS alone, or SMTP alone), made fresh for every connection of the run.
+ * From a prepared run to running engines: each side's connection stack (SMTP over TLS, TLS alone,
+ * or SMTP alone), made fresh for every connection of the run.
  */
-import { ConnectionStack } from '../protocol/stack.ts';
+import { utf8Encode } from '../protocol/bytes/hex.ts';
+import type { Engine, TlsEngine } from '../protocol/engine.ts';
+import { ConnectionStack, type StackConfig } from '../protocol/stack.ts';
 import { SmtpClientEngine } from '../protocol/smtp/client.ts';
 import { SmtpServerEngine } from '../protocol/smtp/server.ts';
-import type { ScenarioSpec } from '../scenario/spec.ts';
+import { Tls13Client } from '../protocol/tls13/client.ts';
+import { Tls13Server } from '../protocol/tls13/server.ts';
+import {
+  RFC8448_APPLICATION_DATA,
+  rfc8448CertificateVerifier,
+  rfc8448ClientConfig,
+  rfc8448ServerConfig,
+} from '../scenario/fixtures/rfc8448.ts';
+import { makeCertificateVerifier } from '../scenario/verifier.ts';
+import type { PreparedRun } from './prepare.ts';
 import type { SessionAssembly } from './run-session.ts';
+import type { AttackerInput } from './attacker.machine.ts';
 
-export interface AssembledRun {
-  assembly: SessionAssembly;
+const HTTP_REQUEST = 'HEAD / HTTP/1.1\r\nHost: mail.example.test\r\n\r\n';
+const HTTP_RESPONSE = 'HTTP/1.1 204 No Content\r\nServer: Handshake Lab\r\n\r\n';
+
+function appFor(prepared: PreparedRun): StackConfig['app'] {
+  if (prepared.spec.tls?.fixture === 'rfc8448') {
+    return {
+      request: RFC8448_APPLICATION_DATA,
+      response: RFC8448_APPLICATION_DATA,
+      label: { request: 'application data (50 bytes, RFC 8448)', response: 'application data (50 bytes, RFC 8448)' },
+    };
+  }
+  return { request: utf8Encode(HTTP_REQUEST), response: utf8Encode(HTTP_RESPONSE), label: { request: 'HEAD / HTTP/1.1', response: 'HTTP/1.1 204 No Content' } };
 }
 
-export function assemble(spec: ScenarioSpec): AssembledRun {
+/** TLS engine factories for both sides, at the virtual time `now` (ms since the run began). */
+function tlsFactories(prepared: PreparedRun, now: number): { client: () => TlsEngine; server: () => TlsEngine } {
+  const { spec, providers } = prepared;
+  const tls = spec.tls!;
+  if (tls.fixture === 'rfc8448') {
+    return {
+      client: () => new Tls13Client(rfc8448ClientConfig(providers.client, rfc8448CertificateVerifier)),
+      server: () => new Tls13Server(rfc8448ServerConfig(providers.server)),
+    };
+  }
+  const pki = prepared.pki!;
+  const trustAnchors = tls.client.trust === 'pki' ? pki.trustAnchors : prepared.otherPki!.trustAnchors;
+  const verify = makeCertificateVerifier(
+    providers.client,
+    { trustAnchors, crls: tls.client.crlCheck ? pki.crls : [] },
+    tls.client.serverName,
+    () => spec.clock + now + tls.client.clockOffsetMs,
+  );
+  const chain = tls.server.chain === 'leaf' ? [pki.leaf.der] : pki.chain;
+  const signingKey = tls.server.signingKey === 'other' ? prepared.otherKey! : pki.leaf.key;
+  return {
+    client: () =>
+      new Tls13Client({
+        provider: providers.client,
+        verifyServerCertificate: verify,
+        serverName: tls.client.serverName,
+        versions: tls.client.versions,
+        cipherSuites: tls.client.cipherSuites,
+        groups: tls.client.groups,
+        keyShares: tls.client.keyShares,
+        handshakeTimeoutMs: tls.client.handshakeTimeoutMs,
+      }),
+    server: () =>
+      new Tls13Server({
+        provider: providers.server,
+        certificateChain: chain,
+        signingKey,
+        versions: tls.server.versions,
+        cipherSuites: tls.server.cipherSuites,
+        groups: tls.server.groups,
+        quirks: tls.server.quirks,
+      }),
+  };
+}
+
+/** The attacker's own TLS server, with its own CA's certificate for the server's name. */
+function impersonator(prepared: PreparedRun): () => TlsEngine {
+  const { spec, providers, otherPki } = prepared;
+  const tls = spec.tls!;
+  return () =>
+    new Tls13Server({
+      provider: providers.attacker,
+      certificateChain: otherPki!.chain,
+      signingKey: otherPki!.leaf.key,
+      versions: tls.server.versions,
+      cipherSuites: tls.server.cipherSuites,
+      groups: tls.server.groups,
+    });
+}
+
+export function assemble(prepared: PreparedRun): SessionAssembly {
+  const { spec } = prepared;
+  const attacker: AttackerInput | undefined = spec.attacker
+    ? { plan: spec.attacker, tlsFirst: spec.mode === 'tls-only' || spec.mode === 'implicit' }
+    : undefined;
   // Greylisting remembers triplets across connections: one database for the whole run.
   const greylistDb: Record<string, number> = {};
-  const assembly: SessionAssembly = {
+  const mitm = spec.attacker?.substituteCertificate ? impersonator(prepared) : undefined;
+  return {
+    ...(attacker ? { attacker } : {}),
     input: {
       mode: spec.mode,
       link: spec.link,
+      ...(attacker ? { attacker } : {}),
       connectTimeoutMs: spec.client.connectTimeoutMs,
       retryAfterMs: spec.retryAfterMs,
       retries: spec.retries,
       serverAcceptDelayMs: spec.server.acceptDelayMs,
     },
-    makeEngines(index, now) {
-      if (spec.mode !== 'plain') throw new Error(`assemble: mode ${spec.mode} needs TLS, not wired yet`);
+    makeEngines(index, now): { client: Engine; server: Engine; attacker?: Engine } {
+      const tls = spec.tls ? tlsFactories(prepared, now) : undefined;
+      const extra = mitm ? { attacker: mitm() } : {};
+      if (spec.mode === 'tls-only') {
+        const app = appFor(prepared);
+        return {
+          client: new ConnectionStack({ role: 'client', mode: 'tls-only', makeTls: tls!.client, app }),
+          server: new ConnectionStack({ role: 'server', mode: 'tls-only', makeTls: tls!.server, app }),
+          ...extra,
+        };
+      }
       const serverSmtp = spec.server.smtp!;
       const server = new SmtpServerEngine({
         ...serverSmtp,
@@ -34,10 +132,10 @@ export function assemble(spec: ScenarioSpec): AssembledRun {
       });
       const client = new SmtpClientEngine(spec.client.smtp!);
       return {
-        client: new ConnectionStack({ role: 'client', mode: 'plain', smtp: client }),
-        server: new ConnectionStack({ role: 'server', mode: 'plain', smtp: server }),
+        client: new ConnectionStack({ role: 'client', mode: spec.mode, smtp: client, ...(tls ? { makeTls: tls.client } : {}) }),
+        server: new ConnectionStack({ role: 'server', mode: spec.mode, smtp: server, ...(tls ? { makeTls: tls.server } : {}) }),
+        ...extra,
       };
     },
   };
-  return { assembly };
 }

@@ -8,7 +8,7 @@ import { fromCallback } from 'xstate';
 import type { Engine, EngineOutput } from '../protocol/engine.ts';
 import type { Activity } from './activity.ts';
 
-export type EndpointParty = 'client' | 'server';
+export type EndpointParty = 'client' | 'server' | 'attacker';
 
 export type EndpointInbound =
   | { type: 'endpoint.start' }
@@ -42,12 +42,28 @@ export function endpointActor(party: EndpointParty, handle: EndpointHandle, acti
         }),
       );
     };
+    // Until the endpoint's process picks the connection up, what arrives waits in the kernel's
+    // socket buffer (an overloaded server accepts late; the client's bytes are not lost).
+    let started = false;
+    let backlog: EndpointInbound[] = [];
     receive((event) => {
       const engine = handle.engine();
+      if (!started && event.type !== 'endpoint.start') {
+        backlog.push(event);
+        return;
+      }
       switch (event.type) {
-        case 'endpoint.start':
+        case 'endpoint.start': {
+          started = true;
           run(event.type, () => engine.start());
+          const waiting = backlog;
+          backlog = [];
+          for (const e of waiting) {
+            if (e.type === 'wire.deliver') run(e.type, () => engine.receive(e.bytes));
+            else if (e.type === 'tcp.closed') run(e.type, () => engine.transportClosed(e.reset));
+          }
           break;
+        }
         case 'wire.deliver':
           run(event.type, () => engine.receive(event.bytes));
           break;

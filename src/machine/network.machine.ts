@@ -13,6 +13,7 @@
  */
 import { assign, enqueueActions, setup, type EventObject } from 'xstate';
 import type { WireUnit } from '../protocol/engine.ts';
+import type { RelayEvent } from './attacker.machine.ts';
 import type { LinkConfig } from '../scenario/network.ts';
 
 export type { LinkConfig };
@@ -20,13 +21,21 @@ export type { LinkConfig };
 
 export type NetworkEvent =
   | { type: 'tcp.open' }
-  | { type: 'wire.send'; from: 'client' | 'server'; units: WireUnit[] }
+  | { type: 'wire.send'; from: 'client' | 'server' | 'attacker'; units: WireUnit[] }
+  | RelayEvent
   | { type: 'tcp.close'; from: 'client' | 'server' }
   | { type: 'tcp.synRetransmit'; attempt: number }
   | { type: 'tcp.dataRetransmit'; from: 'client' | 'server'; bytes: Uint8Array; attempt: number };
 
+export interface NetworkInput {
+  link: LinkConfig;
+  /** An attacker sits halfway along the path and sees every data segment. */
+  attacker: boolean;
+}
+
 export interface NetworkContext {
   config: LinkConfig;
+  attacker: boolean;
   serverSegments: number;
   closed: { client: boolean; server: boolean };
 }
@@ -35,8 +44,21 @@ export interface NetworkContext {
 export interface NetworkEffects {
   /** Record a TCP control segment (SYN, SYN-ACK...) in the trace. */
   recordControl(from: 'client' | 'server', name: string, delay: number, lost: boolean, sendOffset?: number): void;
-  /** Record a data segment and the messages its units carry; returns nothing. */
-  recordData(from: 'client' | 'server', units: WireUnit[], bytes: Uint8Array, delay: number, lost: boolean, retransmission: number): void;
+  /**
+   * Record a data segment and the messages its units carry. `sentAt` is when it left `from`
+   * (default: now), `arrivesAt` when it reaches `to` (null: lost).
+   */
+  recordData(seg: {
+    from: 'client' | 'server' | 'attacker';
+    to: 'client' | 'server' | 'attacker';
+    units: WireUnit[];
+    bytes: Uint8Array;
+    sentAt: number;
+    arrivesAt: number | null;
+    retransmission: number;
+    tampered?: string;
+  }): void;
+  now(): number;
 }
 
 /** Events for sibling actors, which this machine's types do not describe. */
@@ -61,7 +83,7 @@ export function createNetworkMachine(effects: NetworkEffects) {
     types: {
       context: {} as NetworkContext,
       events: {} as NetworkEvent,
-      input: {} as LinkConfig,
+      input: {} as NetworkInput,
     },
     guards: {
       firewallDropsSyn: ({ context }) => context.config.dropSyn,
@@ -92,27 +114,60 @@ export function createNetworkMachine(effects: NetworkEffects) {
       }),
       carry: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== 'wire.send' && event.type !== 'tcp.dataRetransmit') return;
+        const now = effects.now();
+        const bytes = event.type === 'wire.send' ? concatUnits(event.units) : event.bytes;
+        const units = event.type === 'wire.send' ? event.units : [];
+        if (event.from === 'attacker') {
+          // The attacker's own endpoint answering the client (as the server, from halfway along).
+          const delay = context.config.latencyMs.s2c / 2;
+          effects.recordData({ from: 'attacker', to: 'client', units, bytes, sentAt: now, arrivesAt: now + delay, retransmission: 0 });
+          enqueue.sendTo(({ system }) => system.get('client'), msg({ type: 'wire.deliver', bytes }), { delay });
+          return;
+        }
         const from = event.from;
         const delay = context.config.latencyMs[dir(from)];
-        const bytes = event.type === 'wire.send' ? concatUnits(event.units) : event.bytes;
         const attempt = event.type === 'tcp.dataRetransmit' ? event.attempt : 0;
         const hole = context.config.blackHole;
         const lost = Boolean(hole && hole.direction === dir(from) && bytes.length >= hole.minBytes);
-        effects.recordData(from, event.type === 'wire.send' ? event.units : [], bytes, delay, lost, attempt);
         if (event.type === 'wire.send' && from === 'server') enqueue.assign({ serverSegments: context.serverSegments + 1 });
-        if (!lost) {
-          enqueue.sendTo(({ system }) => system.get(other(from)), msg({ type: 'wire.deliver', bytes }), { delay });
-        } else {
+        if (lost) {
+          effects.recordData({ from, to: other(from), units, bytes, sentAt: now, arrivesAt: null, retransmission: attempt });
           const rto = context.config.dataRetransmitMs[attempt];
           if (rto !== undefined) {
             enqueue.raise({ type: 'tcp.dataRetransmit', from, bytes, attempt: attempt + 1 }, { delay: rto, id: `rto-${from}` });
           }
+        } else if (context.attacker) {
+          // Halfway along, the attacker sees it first and decides (attacker.machine.ts).
+          enqueue.sendTo(({ system }) => system.get('attacker'), msg({ type: 'attacker.intercept', from, bytes, units, sentAt: now }), { delay: delay / 2 });
+        } else {
+          effects.recordData({ from, to: other(from), units, bytes, sentAt: now, arrivesAt: now + delay, retransmission: attempt });
+          enqueue.sendTo(({ system }) => system.get(other(from)), msg({ type: 'wire.deliver', bytes }), { delay });
         }
+      }),
+      relay: enqueueActions(({ context, event, enqueue }) => {
+        if (event.type !== 'wire.relay') return;
+        const now = effects.now();
+        const rest = context.config.latencyMs[dir(event.from)] / 2;
+        const { original } = event;
+        if (event.action === 'pass') {
+          effects.recordData({ from: event.from, to: event.to, units: original.units, bytes: original.bytes, sentAt: event.sentAt, arrivesAt: now + rest, retransmission: 0 });
+          enqueue.sendTo(({ system }) => system.get(event.to), msg({ type: 'wire.deliver', bytes: original.bytes }), { delay: rest });
+          return;
+        }
+        effects.recordData({ from: event.from, to: 'attacker', units: original.units, bytes: original.bytes, sentAt: event.sentAt, arrivesAt: now, retransmission: 0 });
+        if (event.action === 'divert') {
+          enqueue.sendTo(({ system }) => system.get('attacker-endpoint'), msg({ type: 'wire.deliver', bytes: original.bytes }));
+          return;
+        }
+        const { altered } = event;
+        effects.recordData({ from: 'attacker', to: event.to, units: altered.units, bytes: altered.bytes, sentAt: now, arrivesAt: now + rest, retransmission: 0, tampered: altered.note });
+        enqueue.sendTo(({ system }) => system.get(event.to), msg({ type: 'wire.deliver', bytes: altered.bytes }), { delay: rest });
       }),
       sendReset: enqueueActions(({ context, enqueue }) => {
         effects.recordControl('server', 'RST', context.config.latencyMs.s2c, false);
         enqueue.sendTo(({ system }) => system.get('client'), msg({ type: 'tcp.closed', reset: true }), { delay: context.config.latencyMs.s2c });
-        enqueue.sendTo(({ system }) => system.get('server'), msg({ type: 'tcp.closed', reset: true }));
+        // The server reset the connection itself: it has nothing to detect, only to stop.
+        enqueue.sendTo(({ system }) => system.get('session'), msg({ type: 'tcp.aborted', party: 'server' }));
       }),
       sendFin: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== 'tcp.close') return;
@@ -134,7 +189,7 @@ export function createNetworkMachine(effects: NetworkEffects) {
     },
   }).createMachine({
     id: 'network',
-    context: ({ input }) => ({ config: input, serverSegments: 0, closed: { client: false, server: false } }),
+    context: ({ input }) => ({ config: input.link, attacker: input.attacker, serverSegments: 0, closed: { client: false, server: false } }),
     initial: 'idle',
     states: {
       idle: {
@@ -155,6 +210,7 @@ export function createNetworkMachine(effects: NetworkEffects) {
       established: {
         on: {
           'wire.send': [{ guard: 'isServerReset', target: 'reset', actions: 'sendReset' }, { actions: 'carry' }],
+          'wire.relay': { actions: 'relay' },
           'tcp.dataRetransmit': { actions: 'carry' },
           'tcp.close': [{ guard: 'bothClosed', target: 'closed', actions: ['sendFin', 'cancelRetransmits'] }, { actions: 'sendFin' }],
         },

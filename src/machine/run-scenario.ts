@@ -2,17 +2,21 @@
  * Run a scenario by id: build its inputs (with faults applied), assemble the engines and run the
  * session on the virtual clock. The one entry point the app, the embed and the command line use.
  */
-import { FAULTS, type FaultId } from '../faults/catalogue.ts';
+import { FAULTS, FIX_IDS, type FaultId, type FixId } from '../faults/catalogue.ts';
+import { FaultNotApplicable, applyFaults, applyFix } from '../faults/apply.ts';
 import { SCENARIOS, type ScenarioId } from '../scenario/catalogue.ts';
-import { defaultSpec } from '../scenario/spec.ts';
+import { NAMES, defaultSpec } from '../scenario/spec.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
 import type { Party, RunOptions, Trace } from '../trace/types.ts';
 import { assemble } from './assemble.ts';
+import { prepareRun } from './prepare.ts';
 import { runSession } from './run-session.ts';
 
 export interface RunRequest {
   scenario: ScenarioId;
   faults?: FaultId[];
+  /** Remedies applied on top of the faults ("apply the fix"). */
+  fixes?: FixId[];
   options?: RunOptions;
 }
 
@@ -40,6 +44,11 @@ export function checkRequest(request: RunRequest): void {
       throw new ScenarioError(`option ${key} does not apply to scenario ${request.scenario}`);
     }
   }
+  for (const fix of request.fixes ?? []) {
+    if (!(FIX_IDS as readonly string[]).includes(fix)) throw new ScenarioError(`unknown fix "${fix}"`);
+  }
+  if (options.fixture && (request.faults ?? []).length) throw new ScenarioError('the rfc8448 fixture runs without faults: it reproduces the RFC exactly');
+  if (options.fixture && options.seed) throw new ScenarioError('--fixture and --seed cannot be combined: the fixture fixes every random value');
   if (options.tls && !info.tlsVersions.includes(options.tls)) {
     throw new ScenarioError(`scenario ${request.scenario} does not run TLS ${options.tls}`);
   }
@@ -49,13 +58,22 @@ export async function runScenario(request: RunRequest): Promise<Trace> {
   checkRequest(request);
   const faults = request.faults ?? [];
   const options = request.options ?? {};
-  const spec = defaultSpec(request.scenario, options, faults);
-  const { assembly } = assemble(spec);
-  const lanes: Party[] = ['client', 'server'];
+  let spec = defaultSpec(request.scenario, options, faults);
+  try {
+    spec = applyFaults(spec, faults);
+  } catch (e) {
+    if (e instanceof FaultNotApplicable) throw new ScenarioError(e.message);
+    throw e;
+  }
+  for (const fix of request.fixes ?? []) spec = applyFix(spec, fix);
+  const prepared = await prepareRun(spec);
+  const assembly = assemble(prepared);
+  const lanes: Party[] = spec.attacker ? ['client', 'attacker', 'server'] : ['client', 'server'];
   const recorder = new TraceRecorder({
     meta: {
       scenario: request.scenario,
       faults,
+      ...(request.fixes?.length ? { fixes: request.fixes } : {}),
       options,
       source: 'simulation',
       clock: new Date(spec.clock).toISOString(),
@@ -63,7 +81,8 @@ export async function runScenario(request: RunRequest): Promise<Trace> {
     },
     endpoints: {
       client: { name: spec.client.name, ip: spec.client.ip, port: 49152 },
-      server: { name: spec.server.name, ip: spec.server.ip, port: spec.port },
+      server: { name: spec.tls?.fixture === 'rfc8448' ? 'server' : spec.server.name, ip: spec.server.ip, port: spec.port },
+      ...(spec.attacker ? { attacker: { name: 'attacker (on path)', ip: NAMES.attackerIp, port: 0 } } : {}),
     },
     lanes,
   });

@@ -6,7 +6,8 @@
  * move the clock to the next scheduled event (a delivery, a timer, a retry) and fire it; when
  * nothing is scheduled and nobody is busy, tell the session it is quiet, which ends it.
  */
-import { createActor } from 'xstate';
+import { createActor, fromCallback } from 'xstate';
+import { attackerMachine, type AttackerInput } from './attacker.machine.ts';
 import type { Engine, Failure } from '../protocol/engine.ts';
 import { toHex } from '../protocol/bytes/hex.ts';
 import type { TraceRecorder } from '../trace/recorder.ts';
@@ -19,18 +20,23 @@ import { VirtualClock } from './virtual-clock.ts';
 
 export interface SessionAssembly {
   input: SessionInput;
-  /** Fresh engines for connection `index` (0, then 1 for a retry...). */
-  makeEngines(index: number, now: number): { client: Engine; server: Engine };
+  /** Fresh engines for connection `index` (0, then 1 for a retry...); `attacker` when one impersonates the server. */
+  makeEngines(index: number, now: number): { client: Engine; server: Engine; attacker?: Engine };
+  /** The attacker on the wire, if any. */
+  attacker?: AttackerInput;
   /** Limit on virtual time, so a misbehaving run cannot spin forever (default: 1 hour). */
   horizonMs?: number;
 }
 
-const other = (p: EndpointParty): EndpointParty => (p === 'client' ? 'server' : 'client');
+const other = (p: 'client' | 'server'): 'client' | 'server' => (p === 'client' ? 'server' : 'client');
+
+/** Stands in for an actor a run does not have (no attacker). */
+const idle = fromCallback(() => () => {});
 
 export async function runSession(assembly: SessionAssembly, recorder: TraceRecorder): Promise<Trace> {
   const clock = new VirtualClock();
   const activity = new Activity();
-  let engines: { client: Engine; server: Engine } | undefined;
+  let engines: { client: Engine; server: Engine; attacker?: Engine } | undefined;
   let connection = 0;
 
   const network = createNetworkMachine({
@@ -41,29 +47,36 @@ export async function runSession(assembly: SessionAssembly, recorder: TraceRecor
       const retransmission = name.includes('retransmission') ? 1 : 0;
       recorder.tcp(from, other(from), now, lost ? null : now + delay, name, `tcp/${flags.join('-').toLowerCase()}`, { connection, direction, flags, ...(retransmission ? { retransmission } : {}) });
     },
-    recordData(from, units, bytes, delay, lost, retransmission) {
-      const now = clock.now();
-      const arrivesAt = lost ? null : now + delay;
+    now: () => clock.now(),
+    recordData({ from, to, units, bytes, sentAt, arrivesAt, retransmission, tampered }) {
+      // Between client and server the attacker is transparent: its segments carry the peer's addresses.
+      const direction = from === 'client' || to === 'server' ? ('c2s' as const) : ('s2c' as const);
       const segment = recorder.addSegment({
         from,
-        to: other(from),
+        to,
         connection,
-        direction: from === 'client' ? 'c2s' : 's2c',
+        direction,
         flags: ['PSH', 'ACK'],
         ...(retransmission ? { retransmission } : {}),
-        at: now,
+        at: sentAt,
         arrivesAt,
         hex: toHex(bytes),
       });
       if (retransmission > 0 || units.length === 0) {
-        recorder.tcp(from, other(from), now, arrivesAt, `retransmission (${bytes.length} bytes)`, 'tcp/retransmission');
+        recorder.tcp(from, to, sentAt, arrivesAt, `retransmission (${bytes.length} bytes)`, 'tcp/retransmission');
         return;
       }
-      for (const unit of units) recorder.unit({ from, to: other(from), at: now, arrivesAt, unit, segment });
+      for (const unit of units) recorder.unit({ from, to, at: sentAt, arrivesAt, unit, segment, ...(tampered ? { tampered } : {}) });
     },
   });
 
-  const handle = (party: EndpointParty) => ({ engine: () => engines![party] });
+  const handle = (party: EndpointParty) => ({
+    engine: () => {
+      const e = engines![party];
+      if (!e) throw new Error(`session: no ${party} engine in this run`);
+      return e;
+    },
+  });
   const machine = createSessionMachine(
     {
       now: () => clock.now(),
@@ -87,6 +100,8 @@ export async function runSession(assembly: SessionAssembly, recorder: TraceRecor
       network,
       client: endpointActor('client', handle('client'), activity),
       server: endpointActor('server', handle('server'), activity),
+      attacker: assembly.attacker ? attackerMachine : idle,
+      attackerEndpoint: assembly.attacker ? endpointActor('attacker', handle('attacker'), activity) : idle,
     },
   );
 
@@ -104,7 +119,10 @@ export async function runSession(assembly: SessionAssembly, recorder: TraceRecor
       actor.send({ type: 'session.quiet' });
       await activity.idle();
       if (actor.getSnapshot().status !== 'active') break;
-      throw new Error('session: still running with nothing scheduled');
+      // Quiet may have started something new (a retry later on the clock); if not, it is stuck.
+      const next = clock.nextDue();
+      if (next === undefined || next > horizon) throw new Error('session: still running with nothing scheduled');
+      continue;
     }
     clock.fireNext();
   }

@@ -16,6 +16,7 @@
  */
 import { assign, enqueueActions, setup, type AnyActorLogic, type EventObject } from 'xstate';
 import type { LinkConfig } from './network.machine.ts';
+import type { AttackerInput } from './attacker.machine.ts';
 import type { EngineEvent, Failure, NamedValue, ReplyInfo, AlertInfo } from '../protocol/engine.ts';
 import type { EndpointOutbound, EndpointParty } from './endpoint.actor.ts';
 
@@ -24,6 +25,8 @@ export type SessionMode = 'plain' | 'starttls' | 'implicit' | 'tls-only';
 export interface SessionInput {
   mode: SessionMode;
   link: LinkConfig;
+  /** The attacker on the wire, if the run has one. */
+  attacker?: AttackerInput;
   /** The client's connect timeout (Postfix smtp_connect_timeout: 30 s). */
   connectTimeoutMs: number;
   /** How long a sender waits before retrying a deferred message (Postfix minimal_backoff_time: 300 s). */
@@ -70,7 +73,9 @@ export type SessionEvent =
   | { type: 'session.timer'; party: EndpointParty; name: string }
   | { type: 'session.connectTimeout' }
   | { type: 'session.retry' }
-  | { type: 'session.quiet' };
+  | { type: 'session.quiet' }
+  /** The network says this party's side of the connection is gone (it sent a reset). */
+  | { type: 'tcp.aborted'; party: EndpointParty };
 
 /** What the session asks the runtime for: the clock, the trace, fresh engines. */
 export interface SessionEffects {
@@ -93,11 +98,14 @@ export interface SessionActors {
   network: AnyActorLogic;
   client: AnyActorLogic;
   server: AnyActorLogic;
+  /** The attacker's interceptor and its own endpoint (idle actors when the run has none). */
+  attacker: AnyActorLogic;
+  attackerEndpoint: AnyActorLogic;
 }
 
 export function createSessionMachine(effects: SessionEffects, actors: SessionActors) {
   return setup({
-    actors: actors as { network: AnyActorLogic; client: AnyActorLogic; server: AnyActorLogic },
+    actors: actors as { network: AnyActorLogic; client: AnyActorLogic; server: AnyActorLogic; attacker: AnyActorLogic; attackerEndpoint: AnyActorLogic },
     types: {
       context: {} as SessionContext,
       events: {} as SessionEvent,
@@ -124,6 +132,10 @@ export function createSessionMachine(effects: SessionEffects, actors: SessionAct
         if (event.type !== 'tcp.established') return;
         const delay = event.party === 'server' ? context.input.serverAcceptDelayMs : 0;
         enqueue.sendTo(({ system }) => system.get(event.party), msg({ type: 'endpoint.start' }), delay ? { delay } : {});
+        // An impersonating attacker is ready as soon as the connection passes it.
+        if (event.party === 'client' && context.input.attacker?.plan.substituteCertificate) {
+          enqueue.sendTo(({ system }) => system.get('attacker-endpoint'), msg({ type: 'endpoint.start' }));
+        }
       }),
       recordConnectTimeout: assign(({ context }) => {
         const failure: Failure = {
@@ -177,11 +189,17 @@ export function createSessionMachine(effects: SessionEffects, actors: SessionAct
         let failure = context.failure;
         if (out.failure) {
           const first = failure === undefined;
-          effects.recordFailure(party, out.failure, tlsActive, first);
+          // Whether the alert (sent or received) travelled in an encrypted record.
+          const alertUnits = [...out.units, ...out.events.flatMap((e) => (e.type === 'received' ? e.units : []))].filter((u) =>
+            u.messages.some((m) => m.alert),
+          );
+          const alertEncrypted = alertUnits.length ? alertUnits.some((u) => u.protection !== 'plaintext') : tlsActive;
+          effects.recordFailure(party, out.failure, alertEncrypted, first);
           if (first) {
             const f = out.failure;
             failure = {
-              party: f.detectedBy,
+              // The attacker's engine thinks it is a server; the lane that acted is the attacker's.
+              party: party === 'attacker' ? 'attacker' : f.detectedBy,
               check: f.check,
               message: f.message,
               compared: f.compared ?? [],
@@ -190,7 +208,7 @@ export function createSessionMachine(effects: SessionEffects, actors: SessionAct
               ...(f.reply ? { reply: f.reply } : {}),
               ...(f.check === 'smtp.timeout' || f.check.endsWith('timeout') ? { timer: f.compared?.[0]?.value ?? 'timeout' } : {}),
               transient: Boolean(f.reply && f.reply.code >= 400 && f.reply.code < 500),
-              encrypted: tlsActive,
+              encrypted: alertEncrypted,
             };
           }
         }
@@ -198,7 +216,8 @@ export function createSessionMachine(effects: SessionEffects, actors: SessionAct
         if (out.closed) {
           closed = { ...closed, [party]: true };
           for (const name of Object.keys(timers)) enqueue.cancel(`${party}:${name}`);
-          enqueue.sendTo(({ system }) => system.get('network'), msg({ type: 'tcp.close', from: party }));
+          // The impersonating attacker's connection ends with the client's: it has no FIN of its own here.
+          if (party !== 'attacker') enqueue.sendTo(({ system }) => system.get('network'), msg({ type: 'tcp.close', from: party }));
         }
         enqueue.assign({
           timers: { ...context.timers, [party]: out.closed ? {} : timers },
@@ -214,11 +233,16 @@ export function createSessionMachine(effects: SessionEffects, actors: SessionAct
       }),
       handleCrash: assign(({ context, event }) => {
         if (event.type !== 'endpoint.crashed') return {};
-        const failure: Failure = { detectedBy: event.party, check: 'engine.error', message: event.message };
+        const failure: Failure = { detectedBy: event.party === 'attacker' ? 'server' : event.party, check: 'engine.error', message: event.message };
         effects.recordFailure(event.party, failure, false, context.failure === undefined);
         return context.failure
           ? {}
           : { failure: { party: event.party, check: failure.check, message: failure.message, compared: [], transient: false, encrypted: false } };
+      }),
+      abortParty: enqueueActions(({ context, event, enqueue }) => {
+        if (event.type !== 'tcp.aborted') return;
+        for (const name of Object.keys(context.timers[event.party])) enqueue.cancel(`${event.party}:${name}`);
+        enqueue.assign({ closed: { ...context.closed, [event.party]: true }, timers: { ...context.timers, [event.party]: {} } });
       }),
       expireTimer: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== 'session.timer') return;
@@ -240,11 +264,11 @@ export function createSessionMachine(effects: SessionEffects, actors: SessionAct
       prepareRetry: assign(({ context }) => ({
         connection: context.connection + 1,
         retriesLeft: context.retriesLeft - 1,
-        closed: { client: false, server: false },
-        timers: { client: {}, server: {} },
-        tlsActive: { client: false, server: false },
+        closed: { client: false, server: false, attacker: false },
+        timers: { client: {}, server: {}, attacker: {} },
+        tlsActive: { client: false, server: false, attacker: false },
         failure: undefined,
-        appDataReceived: { client: false, server: false },
+        appDataReceived: { client: false, server: false, attacker: false },
       })),
     },
   }).createMachine({
@@ -252,23 +276,26 @@ export function createSessionMachine(effects: SessionEffects, actors: SessionAct
     context: ({ input }) => ({
       input,
       connection: 0,
-      closed: { client: false, server: false },
-      timers: { client: {}, server: {} },
-      tlsActive: { client: false, server: false },
+      closed: { client: false, server: false, attacker: false },
+      timers: { client: {}, server: {}, attacker: {} },
+      tlsActive: { client: false, server: false, attacker: false },
       delivered: false,
       encrypted: false,
       retriesLeft: input.retries,
-      appDataReceived: { client: false, server: false },
+      appDataReceived: { client: false, server: false, attacker: false },
     }),
     invoke: [
-      { src: 'network', systemId: 'network', input: ({ context }: { context: SessionContext }) => context.input.link },
+      { src: 'network', systemId: 'network', input: ({ context }: { context: SessionContext }) => ({ link: context.input.link, attacker: Boolean(context.input.attacker) }) },
       { src: 'client', systemId: 'client' },
       { src: 'server', systemId: 'server' },
+      { src: 'attacker', systemId: 'attacker', input: ({ context }: { context: SessionContext }) => context.input.attacker },
+      { src: 'attackerEndpoint', systemId: 'attacker-endpoint' },
     ],
     initial: 'connecting',
     on: {
       'tcp.established': { guard: 'isServerEstablished', actions: 'startEndpoint' },
       'session.timer': { actions: 'expireTimer' },
+      'tcp.aborted': { actions: 'abortParty' },
     },
     states: {
       connecting: {

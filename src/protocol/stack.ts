@@ -10,7 +10,7 @@
  * switch (`starttls` event); the stack makes the TLS engine and, on the client, starts it.
  * Timers are routed back to the layer that asked for them.
  */
-import type { Engine, EngineOutput, EndpointRole, TlsEngine } from './engine.ts';
+import type { Engine, EngineOutput, EndpointRole, MessageInfo, TlsEngine } from './engine.ts';
 import { emptyOutput, mergeOutput } from './engine.ts';
 
 /** An SMTP engine that can be told TLS is now up beneath it (RFC 3207 §4.2: start over). */
@@ -34,6 +34,22 @@ export interface StackConfig {
   smtp?: SmtpEngine;
   /** Makes the TLS engine when it is needed (a fresh one per connection). */
   makeTls?: () => TlsEngine;
+  /**
+   * TLS alone has no application protocol of its own here: the client sends `request` once the
+   * handshake is done, the server answers with `response`, and the client closes (close_notify).
+   */
+  app?: { request: Uint8Array; response: Uint8Array; label: { request: string; response: string } };
+}
+
+function appMessage(data: Uint8Array, label: string): MessageInfo {
+  return {
+    layer: 'tls',
+    name: 'ApplicationData',
+    label,
+    explain: 'tls/application-data',
+    bytes: data,
+    fields: [{ name: 'application_data', start: 0, end: data.length, value: `${data.length} bytes` }],
+  };
 }
 
 export class ConnectionStack implements Engine {
@@ -82,6 +98,27 @@ export class ConnectionStack implements Engine {
     const out = emptyOutput();
     if (this.tls) mergeOutput(out, await this.tls.transportClosed(reset));
     if (this.config.smtp && !out.failure) mergeOutput(out, await this.config.smtp.transportClosed(reset));
+    if (reset && out.failure) {
+      // A reset is the transport's verdict, whatever the layers above were waiting for.
+      out.failure = { ...out.failure, check: 'tcp.reset', message: `tcp: connection reset by the peer (${out.failure.message})` };
+    }
+    out.closed = true;
+    return out;
+  }
+
+  /** The minimal application of a TLS-only connection (see StackConfig.app). */
+  private async appLayer(out: EngineOutput, tlsOut: EngineOutput): Promise<EngineOutput> {
+    const app = this.config.app;
+    if (!app || !this.tls) return out;
+    for (const event of tlsOut.events) {
+      if (event.type === 'tls-established' && !this.tlsUp) {
+        this.tlsUp = true;
+        if (this.role === 'client') mergeOutput(out, await this.tls.sendApplicationData(app.request, [appMessage(app.request, app.label.request)]));
+      } else if (event.type === 'app-data') {
+        if (this.role === 'server') mergeOutput(out, await this.tls.sendApplicationData(app.response, [appMessage(app.response, app.label.response)]));
+        else mergeOutput(out, await this.tls.close());
+      }
+    }
     return out;
   }
 
@@ -127,8 +164,10 @@ export class ConnectionStack implements Engine {
   private async fromTls(tlsOut: EngineOutput): Promise<EngineOutput> {
     this.noteTimers(tlsOut, 'tls');
     const out: EngineOutput = { units: [...tlsOut.units], events: [...tlsOut.events], failure: tlsOut.failure, closed: tlsOut.closed };
+    if (tlsOut.failure) return out;
+    if (this.config.mode === 'tls-only') return this.appLayer(out, tlsOut);
     const smtp = this.config.smtp;
-    if (!smtp || tlsOut.failure) return out;
+    if (!smtp) return out;
     for (const event of tlsOut.events) {
       if (event.type === 'tls-established' && !this.tlsUp) {
         this.tlsUp = true;

@@ -9,7 +9,57 @@ import type { SmtpServerConfig } from '../protocol/smtp/server.ts';
 import type { LinkConfig } from './network.ts';
 import type { RunOptions } from '../trace/types.ts';
 import type { FaultId } from '../faults/catalogue.ts';
-import { SCENARIOS, type ScenarioId } from './catalogue.ts';
+import type { GroupName } from '../protocol/crypto-provider.ts';
+import type { CipherSuiteName, NamedGroupName, TlsVersionName } from '../protocol/tls/constants.ts';
+import type { PkiSpec } from '../protocol/x509/pki.ts';
+import { SCENARIOS, TLS12_SUITES, TLS13_SUITES, type ScenarioId } from './catalogue.ts';
+
+const DAY = 86_400_000;
+
+/** The TLS part of a scenario: what each side offers or accepts, and the certificates. */
+export interface TlsSpec {
+  /** The version the scenario runs (the client offers exactly this one). */
+  version: '1.3' | '1.2';
+  client: {
+    versions: TlsVersionName[];
+    cipherSuites: CipherSuiteName[];
+    groups: NamedGroupName[];
+    keyShares: GroupName[];
+    /** The name the client asks for (SNI) and checks the certificate against. */
+    serverName: string;
+    /** The client's clock minus the true time (a wrong client clock). */
+    clockOffsetMs: number;
+    /** Which root the client trusts: the PKI's, or an unrelated one. */
+    trust: 'pki' | 'other-root';
+    /** Check the leaf against the CRL in the client's store. */
+    crlCheck: boolean;
+    handshakeTimeoutMs: number;
+  };
+  server: {
+    versions: TlsVersionName[];
+    cipherSuites: CipherSuiteName[];
+    groups: NamedGroupName[];
+    /** What the server sends: the leaf and its intermediate, or the leaf alone. */
+    chain: 'leaf+intermediate' | 'leaf';
+    /** The key it signs with: its certificate's, or another one (a mismatched key pair). */
+    signingKey: 'leaf' | 'other';
+    quirks: { corruptFinished?: boolean };
+  };
+  /** The certificates, as plain data (makePki's spec without the clock). */
+  pki: Omit<PkiSpec, 'now'>;
+  fixture?: 'rfc8448';
+}
+
+/** What the attacker on the wire does (faults that act on the wire). */
+export interface AttackerSpec {
+  stripStartTls?: boolean;
+  /** Flip one byte of the server's first encrypted record. */
+  flipRecordByte?: boolean;
+  /** Answer the client's TLS with the attacker's own certificate for the same name. */
+  substituteCertificate?: boolean;
+  /** Rewrite the ClientHello so that it offers TLS 1.2 only. */
+  downgradeToTls12?: boolean;
+}
 
 /** The simulated wall clock at the start of every run (certificates are checked against it). */
 export const SIMULATED_EPOCH = Date.UTC(2026, 5, 1, 8, 0, 0);
@@ -48,6 +98,8 @@ export interface ScenarioSpec {
     /** How long until a server process picks up an accepted connection (overload). */
     acceptDelayMs: number;
   };
+  tls?: TlsSpec;
+  attacker?: AttackerSpec;
   link: LinkConfig;
   /** Deferred messages: how many retries, and after how long (Postfix minimal_backoff_time). */
   retries: number;
@@ -107,11 +159,13 @@ export function defaultSpec(scenario: ScenarioId, options: RunOptions = {}, faul
         recipients: { localDomains: [NAMES.server], known: [NAMES.recipient] },
       }
     : undefined;
+  const tls = info.tlsVersions.length ? defaultTlsSpec(scenario, options) : undefined;
   return {
     scenario,
     faults,
     options,
     clock: SIMULATED_EPOCH,
+    ...(tls ? { tls } : {}),
     mode,
     port: info.port,
     client: { name: NAMES.client, ip: NAMES.clientIp, ...(clientSmtp ? { smtp: clientSmtp } : {}), connectTimeoutMs: 30_000 },
@@ -119,5 +173,60 @@ export function defaultSpec(scenario: ScenarioId, options: RunOptions = {}, faul
     link: defaultLink(),
     retries: 1,
     retryAfterMs: 300_000,
+  };
+}
+
+function defaultTlsSpec(scenario: ScenarioId, options: RunOptions): TlsSpec {
+  const info = SCENARIOS[scenario];
+  const version = options.tls ?? info.tlsVersions[0] ?? '1.3';
+  const rsa = scenario === 'tls12-rsa';
+  const suites: CipherSuiteName[] =
+    version === '1.3'
+      ? [...TLS13_SUITES]
+      : rsa
+        ? ['TLS_RSA_WITH_AES_128_GCM_SHA256']
+        : ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384'];
+  const offered: CipherSuiteName[] = options.suite ? [options.suite as CipherSuiteName] : suites;
+  const rsaLeaf = rsa || (options.suite ?? '').includes('_RSA_');
+  const group = (options.group ?? 'x25519') as GroupName;
+  const groups: NamedGroupName[] = group === 'x25519' ? ['x25519', 'secp256r1'] : ['secp256r1', 'x25519'];
+  return {
+    version,
+    client: {
+      versions: [version === '1.3' ? 'TLS 1.3' : 'TLS 1.2'],
+      cipherSuites: offered,
+      groups,
+      keyShares: [group],
+      serverName: NAMES.server,
+      clockOffsetMs: 0,
+      trust: 'pki',
+      crlCheck: false,
+      // Postfix smtp_starttls_timeout is 300 s; a TLS client on its own gives up sooner.
+      handshakeTimeoutMs: info.smtp === 'none' ? 60_000 : 300_000,
+    },
+    server: {
+      // A modern mail server speaks both versions (Postfix with OpenSSL 3).
+      versions: ['TLS 1.3', 'TLS 1.2'],
+      // Accepted, in preference order: the 1.3 suites, then the 1.2 suites this certificate can serve.
+      cipherSuites: [
+        ...TLS13_SUITES,
+        ...TLS12_SUITES.filter((s) => (rsa ? s === 'TLS_RSA_WITH_AES_128_GCM_SHA256' : s.startsWith(rsaLeaf ? 'TLS_ECDHE_RSA_' : 'TLS_ECDHE_ECDSA_'))),
+      ],
+      groups: ['x25519', 'secp256r1'],
+      chain: 'leaf+intermediate',
+      signingKey: 'leaf',
+      quirks: {},
+    },
+    pki: {
+      leaf: {
+        dnsNames: [NAMES.server],
+        notBefore: SIMULATED_EPOCH - 30 * DAY,
+        notAfter: SIMULATED_EPOCH + 60 * DAY,
+        ...(rsaLeaf ? { keyKind: 'rsa' as const } : {}),
+        // RSA key transport encrypts with the leaf's key: it needs keyEncipherment (RFC 5246 §7.4.2).
+        ...(rsa ? { keyUsage: ['digitalSignature', 'keyEncipherment'] as const } : {}),
+      },
+    },
+    ...(options.fixture ? { fixture: options.fixture } : {}),
   };
 }

@@ -182,13 +182,24 @@ export class TraceRecorder {
   }
 
   finish(outcome: Outcome): Trace {
+    // Steps are recorded when their effects are known (a segment passing the attacker is recorded
+    // when it leaves it), so put them in time order; at the same instant a connection's FIN or RST
+    // comes after the data sent then. Ids follow the final order.
+    const rank = (s: TraceStep) => (s.kind === 'message' && s.layer === 'tcp' && (s.name === 'FIN' || s.name === 'RST') ? 1 : 0);
+    const order = this.steps.map((s, i) => ({ s, i })).sort((a, b) => a.s.at - b.s.at || rank(a.s) - rank(b.s) || a.i - b.i);
+    const rename = new Map(order.map(({ s }, n) => [s.id, `s${n}`]));
+    const steps = order.map(({ s }) => {
+      const id = rename.get(s.id)!;
+      if (s.kind === 'message' && s.record?.sharedWith) return { ...s, id, record: { ...s.record, sharedWith: rename.get(s.record.sharedWith)! } };
+      return { ...s, id };
+    });
     return {
       format: TRACE_FORMAT,
       version: TRACE_VERSION,
       meta: this.init.meta,
       endpoints: this.init.endpoints,
       lanes: this.init.lanes,
-      steps: this.steps,
+      steps,
       segments: this.segments,
       keylog: this.keylog,
       outcome,

@@ -176,6 +176,8 @@ export interface Trace {
   meta: {
     scenario: string;
     faults: string[];
+    /** Fixes applied on top of the faults, if any. */
+    fixes?: string[];
     options: RunOptions;
     source: 'simulation' | 'probe' | 'serve';
     /** The simulated wall clock at the start of the run (ISO 8601); certificates are checked against it. */

@@ -64,6 +64,11 @@ export interface SmtpClientConfig {
    * and the server then refuses an oversized message after the final ".".
    */
   declareSize?: boolean;
+  /**
+   * Timer lengths that differ from RFC 5321 §4.5.3.2's (an administrator raising a timeout, e.g.
+   * Postfix smtp_helo_timeout for a slow greeting).
+   */
+  timeouts?: Partial<Record<SmtpTimerName, number>>;
   /** Misbehaviours the fault catalogue needs. */
   quirks?: {
     /** Send MAIL right after the first EHLO, before any STARTTLS. */
@@ -173,7 +178,7 @@ export class SmtpClientEngine implements SmtpEngine {
   async timeout(name: string): Promise<EngineOutput> {
     const out = emptyOutput();
     if (name !== this.timer || this.phase !== 'dialogue') return out;
-    const ms = SMTP_TIMERS[this.timer];
+    const ms = this.timerLength(this.timer);
     const waited = this.awaiting;
     this.timer = undefined;
     if (waited === 'quit') {
@@ -490,7 +495,7 @@ export class SmtpClientEngine implements SmtpEngine {
     // The data block timer (§4.5.3.2.5) covers handing the octets over; this engine hands them
     // over in one unit, so the block timer ends as soon as it starts, and the §4.5.3.2.6
     // termination timer takes over while the server processes the message.
-    out.events.push({ type: 'timer', name: 'data-block', ms: SMTP_TIMERS['data-block'] });
+    out.events.push({ type: 'timer', name: 'data-block', ms: this.timerLength('data-block') });
     out.units.push(unitOf([mailDataMessage(bytes, fields, lines)]));
     out.events.push({ type: 'timer-cancel', name: 'data-block' });
     this.expect(out, 'mail-data', 'data-termination');
@@ -526,7 +531,11 @@ export class SmtpClientEngine implements SmtpEngine {
   private expect(out: EngineOutput, awaiting: Awaiting, timer: SmtpTimerName): void {
     this.awaiting = awaiting;
     this.timer = timer;
-    out.events.push({ type: 'timer', name: timer, ms: SMTP_TIMERS[timer] });
+    out.events.push({ type: 'timer', name: timer, ms: this.timerLength(timer) });
+  }
+
+  private timerLength(timer: SmtpTimerName): number {
+    return this.config.timeouts?.[timer] ?? SMTP_TIMERS[timer];
   }
 
   private rejection(what: string, reply: SmtpReply): Omit<Failure, 'detectedBy'> {

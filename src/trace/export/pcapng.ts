@@ -143,8 +143,10 @@ export function traceToPcapng(trace: Trace): Uint8Array {
 
   const clientIp = ipBytes(trace.endpoints.client.ip);
   const serverIp = ipBytes(trace.endpoints.server.ip);
-  // What the client's capture sees, when.
+  // What the client's capture sees, when: what it sent, and what reached it (an attacker in the
+  // middle is invisible at the client; its forgeries arrive with the server's addresses).
   const seen = trace.segments
+    .filter((s) => s.from === 'client' || s.to === 'client')
     .map((s, order) => ({ s, order, time: s.direction === 'c2s' ? s.at : s.arrivesAt }))
     .filter((x): x is { s: Segment; order: number; time: number } => x.time !== null)
     .sort((a, b) => a.time - b.time || a.order - b.order);
@@ -155,6 +157,8 @@ export function traceToPcapng(trace: Trace): Uint8Array {
   const nextSeq = new Map<string, number>();
   const firstSeqOfBytes = new Map<string, number>();
   for (const s of trace.segments) {
+    // The attacker's other leg (to or from the server) is a different vantage point: leave it out.
+    if (s.from !== 'client' && s.to !== 'client') continue;
     const key = `${s.connection}:${s.direction}`;
     let seq = nextSeq.get(key) ?? isn(s.connection, s.direction);
     if (s.retransmission) {

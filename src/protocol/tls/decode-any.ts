@@ -1,0 +1,195 @@
+/**
+ * `decodeAny`: whatever TLS bytes a learner pastes — one or more records (RFC 8446 §5.1, RFC 5246
+ * §6.2), or bare handshake messages (RFC 8446 §4) — as one annotated field tree. It is what
+ * `lab decode` and the app's decoder show.
+ *
+ * Records: each is a `TLSPlaintext` (or `TLSCiphertext` for application_data, whose contents
+ * cannot be read without keys) with its header fields and, inside a handshake fragment, every
+ * message it holds. Messages use the TLS 1.3 decoders; where a ServerHello in the same paste
+ * negotiated TLS 1.2, the messages whose shape differs in 1.2 are read the 1.2 way (Certificate)
+ * or kept opaque.
+ *
+ * Arbitrary input either decodes or raises DecodeError with offset and field: never another error.
+ */
+import { DecodeError } from '../bytes/errors.ts';
+import { shiftFields, type Field } from '../bytes/field.ts';
+import { Reader } from '../bytes/reader.ts';
+import { decodeTls13Message } from '../tls13/messages/index.ts';
+import { decodeAlert } from './alerts.ts';
+import {
+  ContentType,
+  describeContentType,
+  describeHandshakeType,
+  ExtensionType,
+  handshakeTypeName,
+  HandshakeType,
+  ProtocolVersion,
+} from './constants.ts';
+import { findExtension } from './extensions/index.ts';
+import { decodeSupportedVersionsServerHello } from './extensions/supported-versions.ts';
+import { HANDSHAKE_HEADER_LENGTH, readHandshake } from './handshake.ts';
+import { decodeRecord, looksLikeRecordHeader } from './record.ts';
+
+interface Context {
+  /** The version a ServerHello in this paste negotiated, once seen. */
+  negotiated?: 'TLS 1.3' | 'TLS 1.2';
+}
+
+/** Decode pasted TLS bytes (records or bare handshake messages) into a field tree. */
+export function decodeAny(bytes: Uint8Array): Field[] {
+  if (bytes.length === 0) throw new DecodeError('no bytes to decode', 0, 'input');
+  const ctx: Context = {};
+  if (looksLikeRecordHeader(bytes)) return decodeRecords(bytes, ctx);
+  if (handshakeTypeName(bytes[0]) !== undefined) return decodeMessages(bytes, 0, bytes.length, ctx, false);
+  throw new DecodeError(
+    'neither a TLS record (content type 20-23, version 0x03xx) nor a handshake message (known msg_type)',
+    0,
+    'ContentType',
+  );
+}
+
+function decodeRecords(bytes: Uint8Array, ctx: Context): Field[] {
+  const out: Field[] = [];
+  let offset = 0;
+  while (offset < bytes.length) {
+    if (!looksLikeRecordHeader(bytes, offset)) {
+      throw new DecodeError('expected another record header (content type 20-23, version 0x03xx)', offset, 'type');
+    }
+    const isCiphertext = bytes[offset] === ContentType.application_data;
+    const { record, fields, end } = decodeRecord(bytes, { offset, protectedRecord: isCiphertext });
+    const body = fields[fields.length - 1];
+    const contents = decodeRecordContents(bytes, record.type, body.start, body.end, ctx);
+    if (contents.length > 0) body.children = contents;
+    out.push({
+      name: isCiphertext ? 'TLSCiphertext' : 'TLSPlaintext',
+      start: offset,
+      end,
+      value: describeContentType(record.type),
+      children: fields,
+    });
+    offset = end;
+  }
+  return out;
+}
+
+function decodeRecordContents(bytes: Uint8Array, type: number, start: number, end: number, ctx: Context): Field[] {
+  switch (type) {
+    case ContentType.handshake:
+      return decodeMessages(bytes, start, end, ctx, true);
+    case ContentType.alert: {
+      const { fields } = withOffset(start, () => decodeAlert(bytes.subarray(start, end)));
+      return [{ name: 'Alert', start, end, children: shiftFields(fields, start) }];
+    }
+    case ContentType.change_cipher_spec: {
+      const r = new Reader(bytes, start, end);
+      r.u8('type', (v) => (v === 1 ? 'change_cipher_spec (1)' : `unexpected (${v})`));
+      r.expectEnd('ChangeCipherSpec');
+      return [{ name: 'ChangeCipherSpec', start, end, children: r.fields }];
+    }
+    default:
+      // application_data: ciphertext (TLS 1.3 hides the real content type inside it).
+      return [];
+  }
+}
+
+/**
+ * The handshake messages in bytes[start, end). Inside a record (`inRecord`), a message cut off by
+ * the record's end is shown as a fragment (it continues in the next record); bare, it is an error.
+ */
+function decodeMessages(bytes: Uint8Array, start: number, end: number, ctx: Context, inRecord: boolean): Field[] {
+  const out: Field[] = [];
+  let offset = start;
+  while (offset < end) {
+    const left = end - offset;
+    const length =
+      left >= HANDSHAKE_HEADER_LENGTH ? (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3] : -1;
+    if (length < 0 || HANDSHAKE_HEADER_LENGTH + length > left) {
+      if (!inRecord) throw new DecodeError('handshake message is cut short', offset, 'length');
+      out.push({
+        name: 'handshake_fragment',
+        start: offset,
+        end,
+        value: `part of ${describeHandshakeType(bytes[offset])}: ${left} of ${length < 0 ? '?' : HANDSHAKE_HEADER_LENGTH + length} bytes`,
+      });
+      break;
+    }
+    const messageEnd = offset + HANDSHAKE_HEADER_LENGTH + length;
+    out.push(decodeMessage(bytes.subarray(offset, messageEnd), offset, ctx));
+    offset = messageEnd;
+  }
+  return out;
+}
+
+function decodeMessage(message: Uint8Array, at: number, ctx: Context): Field {
+  const msgType = message[0];
+  const { name, fields } = withOffset(at, () => decodeWithContext(message, ctx));
+  return {
+    name,
+    start: at,
+    end: at + message.length,
+    value: describeHandshakeType(msgType),
+    children: shiftFields(fields, at),
+  };
+}
+
+function decodeWithContext(message: Uint8Array, ctx: Context): { name: string; fields: Field[] } {
+  const msgType = message[0];
+  if (ctx.negotiated === 'TLS 1.2' && msgType === HandshakeType.certificate) return decodeTls12Certificate(message);
+  if (
+    ctx.negotiated === 'TLS 1.2' &&
+    (msgType === HandshakeType.certificate_request || msgType === HandshakeType.new_session_ticket)
+  ) {
+    return opaqueMessage(message);
+  }
+  let decoded;
+  try {
+    decoded = decodeTls13Message(message);
+  } catch (e) {
+    // A bare Certificate may be TLS 1.2's shape (no request context, no per-entry extensions).
+    if (e instanceof DecodeError && msgType === HandshakeType.certificate && ctx.negotiated === undefined) {
+      try {
+        return decodeTls12Certificate(message);
+      } catch {
+        throw e;
+      }
+    }
+    throw e;
+  }
+  if (decoded.name === 'ServerHello') {
+    const sv = findExtension(decoded.message.extensions, ExtensionType.supported_versions);
+    const selected = sv ? decodeSupportedVersionsServerHello(sv.extensionData) : decoded.message.legacyVersion;
+    ctx.negotiated = selected === ProtocolVersion.TLS_1_3 ? 'TLS 1.3' : 'TLS 1.2';
+  }
+  const name = decoded.name === 'Unknown' ? (handshakeTypeName(msgType) ?? 'unknown_message') : decoded.name;
+  return { name, fields: decoded.fields };
+}
+
+/** RFC 5246 §7.4.2: `ASN.1Cert certificate_list<0..2^24-1>;`, `opaque ASN.1Cert<1..2^24-1>;` */
+function decodeTls12Certificate(message: Uint8Array): { name: string; fields: Field[] } {
+  const r = new Reader(message);
+  readHandshake(r, HandshakeType.certificate, (b) =>
+    b.vector('certificate_list', 3, (list) =>
+      list.items(() => list.vector('ASN.1Cert', 3, (c) => c.rest('ASN.1Cert'), { min: 1 })),
+    ),
+  );
+  return { name: 'Certificate', fields: r.fields };
+}
+
+function opaqueMessage(message: Uint8Array): { name: string; fields: Field[] } {
+  const r = new Reader(message);
+  readHandshake(r, message[0], (b) => (b.remaining > 0 ? b.rest('body') : undefined));
+  return { name: handshakeTypeName(message[0]) ?? 'unknown_message', fields: r.fields };
+}
+
+/** Run a decoder on a slice, re-raising its DecodeError with offsets into the whole paste. */
+function withOffset<T>(at: number, decode: () => T): T {
+  try {
+    return decode();
+  } catch (e) {
+    if (e instanceof DecodeError) {
+      const plain = e.message.replace(/ \(field [^()]*, offset \d+\)$/, '');
+      throw new DecodeError(plain, e.offset + at, e.field);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The record layer's framing, common to TLS 1.2 and 1.3: TLSPlaintext and TLSCiphertext headers
+ * (RFC 8446 §5.1, §5.2; RFC 5246 §6.2), and a reassembler that turns arbitrary reads from a
+ * stream into whole records (records split across reads, several records in one read).
+ *
+ * Protection itself is version-specific (TLS 1.3: src/protocol/tls13/record-protection.ts).
+ */
+import { DecodeError } from '../bytes/errors.ts';
+import type { Field } from '../bytes/field.ts';
+import { Reader } from '../bytes/reader.ts';
+import { build } from '../bytes/writer.ts';
+import { concat } from '../bytes/hex.ts';
+import { ContentType, describeContentType, describeVersion } from './constants.ts';
+
+/** §5.1: TLSPlaintext.length MUST NOT exceed 2^14. */
+export const MAX_PLAINTEXT_LENGTH = 2 ** 14;
+/** §5.2: TLSCiphertext.length MUST NOT exceed 2^14 + 256. */
+export const MAX_CIPHERTEXT_LENGTH = 2 ** 14 + 256;
+export const RECORD_HEADER_LENGTH = 5;
+
+/**
+ * struct {
+ *     ContentType type;                      // opaque_type in TLSCiphertext
+ *     ProtocolVersion legacy_record_version;
+ *     uint16 length;
+ *     opaque fragment[TLSPlaintext.length];  // encrypted_record in TLSCiphertext
+ * } TLSPlaintext;
+ */
+export interface TlsRecord {
+  type: number;
+  legacyRecordVersion: number;
+  fragment: Uint8Array;
+}
+
+export function encodeRecord(record: TlsRecord): Uint8Array {
+  return build((w) => w.u8(record.type).u16(record.legacyRecordVersion).opaque(2, record.fragment));
+}
+
+/**
+ * Decode one record at the start of `bytes`. The field names follow TLSPlaintext, or TLSCiphertext
+ * when `protectedRecord` (its type is then `opaque_type` and its body `encrypted_record`).
+ */
+export function decodeRecord(
+  bytes: Uint8Array,
+  opts: { offset?: number; protectedRecord?: boolean } = {},
+): { record: TlsRecord; fields: Field[]; end: number } {
+  const r = new Reader(bytes, opts.offset ?? 0);
+  const enc = opts.protectedRecord ?? false;
+  const type = r.u8(enc ? 'opaque_type' : 'type', describeContentType);
+  const legacyRecordVersion = r.u16('legacy_record_version', describeVersion);
+  const length = r.u16('length', (v) => String(v));
+  if (length > MAX_CIPHERTEXT_LENGTH) r.fail(`record length ${length} exceeds 2^14 + 256`, 'length', r.offset - 2);
+  const fragment = r.bytesField(enc ? 'encrypted_record' : 'fragment', length);
+  return { record: { type, legacyRecordVersion, fragment }, fields: r.fields, end: r.offset };
+}
+
+/** Thrown by the reassembler when a header announces more than any record may hold (§5.2). */
+export class RecordOverflowError extends DecodeError {}
+
+/** Whether a header could start a TLS record at all: a known content type and a 0x03xx version. */
+export function looksLikeRecordHeader(bytes: Uint8Array, offset = 0): boolean {
+  if (bytes.length - offset < 3) return false;
+  const t = bytes[offset];
+  return (
+    (t === ContentType.change_cipher_spec ||
+      t === ContentType.alert ||
+      t === ContentType.handshake ||
+      t === ContentType.application_data) &&
+    bytes[offset + 1] === 0x03
+  );
+}
+
+/**
+ * Collects bytes from a stream and hands out whole records (header included), in order. It only
+ * frames: whether a record's type and length are acceptable is the engine's decision, except for a
+ * length no record may have, which it reports at once rather than waiting for 64 KiB.
+ */
+export class RecordReassembler {
+  private buffer: Uint8Array = new Uint8Array(0);
+  /** Stream offset of buffer[0], so errors can name where in the stream they are. */
+  private consumed = 0;
+
+  push(bytes: Uint8Array): void {
+    this.buffer = this.buffer.length === 0 ? bytes.slice() : concat(this.buffer, bytes);
+  }
+
+  /** The next whole record, or null if more bytes are needed. */
+  next(): Uint8Array | null {
+    if (this.buffer.length < RECORD_HEADER_LENGTH) return null;
+    const length = (this.buffer[3] << 8) | this.buffer[4];
+    if (length > MAX_CIPHERTEXT_LENGTH) {
+      throw new RecordOverflowError(`record length ${length} exceeds 2^14 + 256`, this.consumed + 3, 'length');
+    }
+    const total = RECORD_HEADER_LENGTH + length;
+    if (this.buffer.length < total) return null;
+    const record = this.buffer.slice(0, total);
+    this.buffer = this.buffer.slice(total);
+    this.consumed += total;
+    return record;
+  }
+
+  /** Bytes waiting for the rest of their record. */
+  get pending(): number {
+    return this.buffer.length;
+  }
+}
