@@ -1,10 +1,13 @@
 /**
- * Completeness of the explanations: every content key and every field name that the smtp-plain
- * trace uses has a file (or a `##` section) in both languages, and both languages have the same
- * files. The trace comes from the real engines, so a new step or field shows up here at once.
+ * Completeness of the explanations: every content key and every field name that the traces use
+ * has a file (or a `##` section) in both languages, and both languages have the same files. The
+ * traces come from the real engines, so a new step, check or field shows up here at once: first
+ * smtp-plain (must be complete), then every scenario with every fault that applies to it.
  */
 import { describe, expect, it } from 'vitest';
+import { FAULTS, FAULT_IDS } from '../faults/catalogue.ts';
 import { runScenario } from '../machine/run-scenario.ts';
+import { SCENARIO_IDS } from '../scenario/catalogue.ts';
 import type { Field } from '../protocol/bytes/field.ts';
 import type { Trace } from '../trace/types.ts';
 import { bundleFromFiles, type ContentBundle } from './index.ts';
@@ -14,7 +17,7 @@ import zhFiles from './zh-CN/index.ts';
 const bundles: ContentBundle[] = [bundleFromFiles('en', enFiles), bundleFromFiles('zh-CN', zhFiles)];
 
 function usedKeys(trace: Trace): { keys: string[]; fields: { layer: string; name: string }[] } {
-  const keys = new Set<string>([`scenarios/${trace.meta.scenario}`]);
+  const keys = new Set<string>([`scenarios/${trace.meta.scenario}`, ...trace.meta.faults.map((f) => `faults/${f}`)]);
   const fields = new Map<string, { layer: string; name: string }>();
   const walk = (layer: string, fs: readonly Field[]) => {
     for (const f of fs) {
@@ -28,6 +31,7 @@ function usedKeys(trace: Trace): { keys: string[]; fields: { layer: string; name
       walk(s.layer, s.content.fields);
       if (s.record) walk('tls', s.record.fields);
     }
+    if (s.kind === 'calc') for (const c of s.checks ?? []) keys.add(`check/${c.id}`);
   }
   return { keys: [...keys].sort(), fields: [...fields.values()] };
 }
@@ -45,6 +49,26 @@ describe('explanations', () => {
       ];
       expect(missing).toEqual([]);
     }
+  });
+
+  for (const scenario of SCENARIO_IDS) {
+    it(`cover every step, check and field of ${scenario}, healthy and with each fault that applies (missing: none)`, async () => {
+      const runs = [[], ...FAULT_IDS.filter((f) => FAULTS[f].appliesTo.includes(scenario)).map((f) => [f])];
+      const missing = new Set<string>();
+      for (const faults of runs) {
+        const trace = await runScenario({ scenario, faults, options: { seed: '00' } });
+        const { keys, fields } = usedKeys(trace);
+        for (const bundle of bundles) {
+          for (const k of keys) if (!bundle.doc(k)) missing.add(`${bundle.lang}: ${k}.md`);
+          for (const f of fields) if (!bundle.field(f.layer, f.name)?.length) missing.add(`${bundle.lang}: fields/${f.layer}.md ## ${f.name}`);
+        }
+      }
+      expect([...missing].sort()).toEqual([]);
+    });
+  }
+
+  it('give every fault a Fix section in both languages', () => {
+    for (const bundle of bundles) for (const f of FAULT_IDS) expect(bundle.doc(`faults/${f}`)?.sections.Fix?.length, `${bundle.lang} faults/${f}`).toBeGreaterThan(0);
   });
 
   it('give every file a title, an RFC reference and an rfc-editor.org link', () => {
