@@ -80,6 +80,14 @@ test('choosing a fault in the picker shows who detects it, the alert on the wire
   await expect(inspector.getByRole('heading', { name: 'The fix' })).toBeVisible();
   await expect(inspector.getByText(/Renew the certificate before it expires/)).toBeVisible();
   await expect(page).toHaveURL(/fault=cert-expired/);
+
+  // Apply the fix: the same fault, a renewed certificate, and the run succeeds.
+  await inspector.getByRole('button', { name: /Apply the fix and run again: renew the certificate/ }).click();
+  await expect(playerStatus(page)).toContainText('Ready');
+  await expect(page).toHaveURL(/fault=cert-expired&fix=renew-certificate/);
+  await page.getByRole('button', { name: 'Last step' }).click();
+  await expect(page.getByText(/Success: TLS 1\.3/)).toBeVisible();
+  await expect(page.getByText('Fix applied: renew the certificate.').first()).toBeVisible();
 });
 
 test('the acceptance link: smtp-starttls with cert-expired at the failure step opens in Chinese, explained in Chinese', async ({ page }) => {
