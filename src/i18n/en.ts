@@ -137,6 +137,8 @@ export const en = {
   stepStatus: (i: number, total: number) => `Step ${i} of ${total}`,
   readyStatus: (total: number) => `Ready: ${total} steps. Press Next or → to send the first one.`,
   announce: (i: number, total: number, text: string) => `Step ${i} of ${total}: ${text}`,
+  /** Between who and what, e.g. `Client → Server: EHLO`. */
+  colon: ': ',
   playing: 'Playing',
   paused: 'Paused',
   endedStatus: 'End of the run',

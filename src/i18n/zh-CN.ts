@@ -69,6 +69,7 @@ export const zhCN: Messages = {
   stepStatus: (i: number, total: number) => `第 ${i} 步，共 ${total} 步`,
   readyStatus: (total: number) => `准备就绪：共 ${total} 步。按“下一步”或 → 发出第一条消息。`,
   announce: (i: number, total: number, text: string) => `第 ${i} 步，共 ${total} 步：${text}`,
+  colon: '：',
   playing: '播放中',
   paused: '已暂停',
   endedStatus: '运行结束',
