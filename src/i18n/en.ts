@@ -178,6 +178,8 @@ export const en = {
   noBytes: 'This step carries no payload bytes (a TCP control segment).',
   highlighted: (start: number, end: number) => `Highlighted: bytes ${start} to ${end - 1} (${end - start} ${end - start === 1 ? 'byte' : 'bytes'}).`,
   noHighlight: 'Hover or focus a field to highlight its bytes.',
+  showAllBytes: (n: number) => `Show all ${n} bytes`,
+  showFewerBytes: 'Show fewer bytes',
   viewLabel: 'Show',
   showContent: 'Decrypted content',
   showContentPlain: 'As the endpoints see it',

@@ -108,6 +108,8 @@ export const zhCN: Messages = {
   noBytes: '这一步没有载荷字节（TCP 控制报文段）。',
   highlighted: (start: number, end: number) => `已高亮：第 ${start} 至 ${end - 1} 字节（共 ${end - start} 字节）。`,
   noHighlight: '将鼠标移到某个字段上或让它获得焦点，即可高亮对应字节。',
+  showAllBytes: (n: number) => `显示全部 ${n} 个字节`,
+  showFewerBytes: '少显示一些',
   viewLabel: '显示',
   showContent: '解密后的内容',
   showContentPlain: '两端看到的内容',
