@@ -1,8 +1,19 @@
-/** probe, serve and decode: the engines over real TCP, and the decoder on pasted hex. */
+/** probe, serve and decode: the engines over real TCP (src/cli/net/), and the decoder on pasted hex. */
 import { UsageError, type ParsedArgs } from './args.ts';
 import type { CliIo } from './main.ts';
+import { decodeCommand } from './net/decode.ts';
+import { probeCommand } from './net/probe.ts';
+import { serveCommand } from './net/serve.ts';
 
 export async function netCommand(args: ParsedArgs, io: CliIo): Promise<number> {
-  void io;
-  throw new UsageError(`${args.command} is not available yet`);
+  switch (args.command) {
+    case 'probe':
+      return probeCommand(args, io);
+    case 'serve':
+      return serveCommand(args, io);
+    case 'decode':
+      return decodeCommand(args, io);
+    default:
+      throw new UsageError(`unknown command "${args.command}"`);
+  }
 }

@@ -4,8 +4,14 @@ import { inlineText, parseDoc, parseInline, safeHref } from './markdown.ts';
 
 describe('markdown reader', () => {
   it('reads the front matter: title, rfc and an https link', () => {
-    const doc = parseDoc('---\ntitle: EHLO\nrfc: RFC 5321 §4.1.1.1\nlink: https://www.rfc-editor.org/rfc/rfc5321#section-4.1.1.1\n---\nBody.');
-    expect(doc.meta).toEqual({ title: 'EHLO', rfc: 'RFC 5321 §4.1.1.1', link: 'https://www.rfc-editor.org/rfc/rfc5321#section-4.1.1.1' });
+    const doc = parseDoc(
+      '---\ntitle: EHLO\nrfc: RFC 5321 §4.1.1.1\nlink: https://www.rfc-editor.org/rfc/rfc5321#section-4.1.1.1\n---\nBody.',
+    );
+    expect(doc.meta).toEqual({
+      title: 'EHLO',
+      rfc: 'RFC 5321 §4.1.1.1',
+      link: 'https://www.rfc-editor.org/rfc/rfc5321#section-4.1.1.1',
+    });
     expect(doc.body).toEqual([{ t: 'p', c: [{ t: 'text', v: 'Body.' }] }]);
   });
 
@@ -14,19 +20,40 @@ describe('markdown reader', () => {
   });
 
   it('splits ## sections by name and keeps lists, headings and code blocks', () => {
-    const doc = parseDoc('Intro line one\nline two\n\n## FROM:\n- a\n- b `c`\n\n### Sub\n```\nx  y\n```\n## CRLF\n1. one\n2. two\n');
+    const doc = parseDoc(
+      'Intro line one\nline two\n\n## FROM:\n- a\n- b `c`\n\n### Sub\n```\nx  y\n```\n## CRLF\n1. one\n2. two\n',
+    );
     expect(doc.body).toEqual([{ t: 'p', c: [{ t: 'text', v: 'Intro line one line two' }] }]);
     expect(Object.keys(doc.sections)).toEqual(['FROM:', 'CRLF']);
     expect(doc.sections['FROM:']).toEqual([
-      { t: 'ul', items: [[{ t: 'text', v: 'a' }], [{ t: 'text', v: 'b ' }, { t: 'code', v: 'c' }]] },
+      {
+        t: 'ul',
+        items: [
+          [{ t: 'text', v: 'a' }],
+          [
+            { t: 'text', v: 'b ' },
+            { t: 'code', v: 'c' },
+          ],
+        ],
+      },
       { t: 'h', c: [{ t: 'text', v: 'Sub' }] },
       { t: 'pre', v: 'x  y' },
     ]);
     expect(doc.sections.CRLF).toEqual([{ t: 'ol', items: [[{ t: 'text', v: 'one' }], [{ t: 'text', v: 'two' }]] }]);
   });
 
+  it('continues a list item on the next line, indented or not, until a blank line', () => {
+    const doc = parseDoc('- one\n  more\n- two\nlazy\n\nAfter.');
+    expect(doc.body).toEqual([
+      { t: 'ul', items: [[{ t: 'text', v: 'one more' }], [{ t: 'text', v: 'two lazy' }]] },
+      { t: 'p', c: [{ t: 'text', v: 'After.' }] },
+    ]);
+  });
+
   it('reads inline code, strong, emphasis and links, and leaves snake_case names alone', () => {
-    expect(parseInline('**SYN** and *ACK* in `legacy_session_id`, see [RFC](https://www.rfc-editor.org/rfc/rfc9293)')).toEqual([
+    expect(
+      parseInline('**SYN** and *ACK* in `legacy_session_id`, see [RFC](https://www.rfc-editor.org/rfc/rfc9293)'),
+    ).toEqual([
       { t: 'strong', c: [{ t: 'text', v: 'SYN' }] },
       { t: 'text', v: ' and ' },
       { t: 'em', c: [{ t: 'text', v: 'ACK' }] },
@@ -35,11 +62,16 @@ describe('markdown reader', () => {
       { t: 'text', v: ', see ' },
       { t: 'link', href: 'https://www.rfc-editor.org/rfc/rfc9293', c: [{ t: 'text', v: 'RFC' }] },
     ]);
-    expect(parseInline('client_handshake_traffic_secret')).toEqual([{ t: 'text', v: 'client_handshake_traffic_secret' }]);
+    expect(parseInline('client_handshake_traffic_secret')).toEqual([
+      { t: 'text', v: 'client_handshake_traffic_secret' },
+    ]);
   });
 
   it('renders a link to a non-https target as its text only', () => {
-    expect(parseInline('[click](javascript:alert(1))')).toEqual([{ t: 'text', v: 'click' }, { t: 'text', v: ')' }]);
+    expect(parseInline('[click](javascript:alert(1))')).toEqual([
+      { t: 'text', v: 'click' },
+      { t: 'text', v: ')' },
+    ]);
     expect(safeHref('http://example.com')).toBeNull();
     expect(safeHref('#top')).toBe('#top');
   });

@@ -171,18 +171,18 @@ function parseBlocks(lines: string[]): Block[] {
       list.items.push((bullet ?? numbered)![1]);
       continue;
     }
-    if (list && /^\s{2,}\S/.test(line)) {
-      // A continuation line of the last item.
-      list.items[list.items.length - 1] += ' ' + trimmed;
-      continue;
-    }
     if (trimmed.startsWith('>')) {
       flushPara();
       flushList();
       blocks.push({ t: 'quote', c: parseInline(trimmed.replace(/^>\s?/, '')) });
       continue;
     }
-    flushList();
+    if (list) {
+      // A continuation line of the last item, indented or not (CommonMark's lazy continuation, as
+      // prettier writes it): only a blank line ends a list.
+      list.items[list.items.length - 1] += ' ' + trimmed;
+      continue;
+    }
     para.push(trimmed);
   }
   flushPara();

@@ -8,13 +8,14 @@
  * - X25519 private keys are 32 drawn bytes (WebCrypto clamps them, RFC 7748 §5);
  * - P-256 scalars (key shares and ECDSA keys) are drawn by rejection sampling into [1, n−1]; the
  *   public point is computed in pure JS (p256.ts) and WebCrypto is handed the pair as a JWK;
- * - RSA keys are generated in pure JS from drawn bytes (rsa.ts) and written as PKCS#8 / SPKI;
- * - ECDSA P-256 nonces are drawn too when `deterministicSignatures` is on (see the option);
+ * - RSA keys are generated in pure JS from drawn bytes (rsa.ts) and written as PKCS#8 / SPKI
+ *   (with fresh entropy WebCrypto generates them: nothing to reproduce, and much faster);
+ * - ECDSA P-256 nonces and RSA-PSS salts are drawn too when `deterministicSignatures` is on (see
+ *   the option): WebCrypto draws them itself and takes none from its caller, so those signatures
+ *   are computed in pure JS then, and verify with WebCrypto like any other;
  * - RSAES-PKCS1-v1_5 padding bytes are drawn.
- * What stays on WebCrypto: digests, HMAC, AES-GCM, ECDH, every verification, RSA signatures and
- * ECDSA on P-384. RSA-PSS salts are random by design (RFC 8017 §9.1.1) and WebCrypto draws them
- * itself, so PSS signatures differ between runs even under a seed; RSASSA-PKCS1-v1_5 signatures are
- * deterministic anyway.
+ * What stays on WebCrypto: digests, HMAC, AES-GCM, ECDH, every verification, RSASSA-PKCS1-v1_5
+ * signatures (deterministic anyway), ECDSA on P-384, and every signature of a fresh run.
  */
 import type {
   AeadName,
@@ -44,7 +45,7 @@ import {
 } from './der-keys.ts';
 import type { Entropy } from './entropy.ts';
 import { decodeP256Point, ecdsaSignP256, encodeP256Point, P256, p256BaseMultiply, p256ScalarFrom } from './p256.ts';
-import { generateRsaKey, rsaDecryptPkcs1, rsaEncryptPkcs1 } from './rsa.ts';
+import { rsaPssSign, generateRsaKey, rsaDecryptPkcs1, rsaEncryptPkcs1 } from './rsa.ts';
 
 function subtle(): SubtleCrypto {
   const s = globalThis.crypto?.subtle;
@@ -362,6 +363,19 @@ export function createWebCryptoProvider({
         parsedCache.set(idOf('ec-d', key.pkcs8), d);
         return key;
       }
+      if (kind === 'rsa' && entropy.kind === 'fresh') {
+        // Nothing to reproduce: let WebCrypto make the key (much faster than the BigInt search).
+        const pair = (await subtle().generateKey(
+          { name: 'RSA-PSS', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+          true,
+          ['sign', 'verify'],
+        )) as CryptoKeyPair;
+        return {
+          kind,
+          pkcs8: new Uint8Array(await subtle().exportKey('pkcs8', pair.privateKey)),
+          spki: new Uint8Array(await subtle().exportKey('spki', pair.publicKey)),
+        };
+      }
       if (kind === 'rsa') {
         const k = generateRsaKey(draw, 2048);
         const key: SigningKey = { kind, pkcs8: encodeRsaPrivateKeyPkcs8(k), spki: encodeRsaSpki(k) };
@@ -381,6 +395,12 @@ export function createWebCryptoProvider({
         const hash = new Uint8Array(await subtle().digest('SHA-256', buf(data)));
         const { r, s } = ecdsaSignP256(d, hash, () => p256ScalarFrom(draw));
         return encodeSequence(encodeBigInteger(r), encodeBigInteger(s));
+      }
+      const pss = /^rsa_pss_rsae_sha(256|384|512)$/.exec(scheme);
+      if (pss && signInPureJs) {
+        const hash = `SHA-${pss[1]}` as 'SHA-256' | 'SHA-384' | 'SHA-512';
+        const digest = async (d: Uint8Array) => new Uint8Array(await subtle().digest(hash, buf(d)));
+        return rsaPssSign(rsaPrivateOf(key), data, digest, Number(pss[1]) / 8, draw);
       }
       let k: CryptoKey;
       try {

@@ -103,13 +103,11 @@ export function applyFault(input: ScenarioSpec, fault: FaultId): ScenarioSpec {
       tls.server.groups = ['secp256r1', 'x25519'];
       break;
     }
-    case 'no-shared-group': {
-      const tls = needTls(spec, fault);
-      tls.client.groups = ['x25519'];
-      tls.client.keyShares = ['x25519'];
-      tls.server.groups = ['secp256r1'];
+    case 'no-shared-group':
+      // The server was restricted to P-384 (say `ssl_ecdh_curve = secp384r1`); the client offers
+      // X25519 and P-256 only.
+      needTls(spec, fault).server.groups = ['secp384r1'];
       break;
-    }
     case 'tamper-record':
       needTls(spec, fault);
       spec.attacker = { ...spec.attacker, flipRecordByte: true };
@@ -128,6 +126,10 @@ export function applyFault(input: ScenarioSpec, fault: FaultId): ScenarioSpec {
       const tls = needTls(spec, fault);
       if (tls.version !== '1.3') throw new FaultNotApplicable('downgrade needs a TLS 1.3 client and server');
       spec.attacker = { ...spec.attacker, downgradeToTls12: true };
+      // Like a browser, the client offers TLS 1.2 as well (versions and suites): it could talk to
+      // an old server, which is exactly what the attacker pretends this one is.
+      tls.client.versions = ['TLS 1.3', 'TLS 1.2'];
+      tls.client.cipherSuites = [...new Set([...tls.client.cipherSuites, ...tls.server.cipherSuites.filter((s) => s.includes('_WITH_'))])];
       break;
     }
     case 'strip-starttls':

@@ -6,6 +6,10 @@
 import { fromLatin1, latin1 } from '../protocol/bytes/hex.ts';
 import type { WireUnit } from '../protocol/engine.ts';
 import { replyMessage, unitOf } from '../protocol/smtp/message-info.ts';
+import { DecodeError } from '../protocol/bytes/errors.ts';
+import { decodeAny } from '../protocol/tls/decode-any.ts';
+import { decodeRecord } from '../protocol/tls/record.ts';
+import { rewriteClientHelloVersions } from '../protocol/tls/rewrite.ts';
 
 export interface Tampering {
   bytes: Uint8Array;
@@ -64,4 +68,40 @@ export function isReply220(units: readonly WireUnit[]): boolean {
 
 export function isStartTlsCommand(units: readonly WireUnit[]): boolean {
   return units.some((u) => u.messages.some((m) => m.layer === 'smtp' && m.name === 'STARTTLS'));
+}
+
+/**
+ * The downgrade attack RFC 8446 §4.1.3 defends against: rewrite the client's first ClientHello so
+ * that supported_versions offers TLS 1.2 only. A server that also speaks TLS 1.3 then answers in
+ * TLS 1.2 — and, as §4.1.3 requires, writes the downgrade sentinel into ServerHello.random, which
+ * a TLS 1.3 client checks. (Finished would catch the rewrite later too; the sentinel catches it at
+ * the ServerHello.)
+ */
+export function downgradeClientHello(bytes: Uint8Array, units: WireUnit[]): Tampering | null {
+  const first = units[0];
+  if (!first || !first.messages.some((m) => m.name === 'ClientHello') || bytes[0] !== 0x16) return null;
+  let rewritten: Uint8Array;
+  try {
+    rewritten = rewriteClientHelloVersions(bytes, [0x0303]);
+  } catch (e) {
+    if (e instanceof DecodeError) return null;
+    throw e;
+  }
+  const { record, fields } = decodeRecord(rewritten);
+  const fragment = record.fragment;
+  const message = first.messages[0];
+  const unit: WireUnit = {
+    bytes: rewritten,
+    fields,
+    protection: 'plaintext',
+    messages: [
+      {
+        ...message,
+        label: 'ClientHello (rewritten: supported_versions = TLS 1.2 only)',
+        bytes: fragment,
+        fields: decodeAny(fragment),
+      },
+    ],
+  };
+  return { bytes: rewritten, units: [unit], note: 'rewrote supported_versions in the ClientHello to offer TLS 1.2 only' };
 }

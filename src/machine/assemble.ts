@@ -9,6 +9,10 @@ import { SmtpClientEngine } from '../protocol/smtp/client.ts';
 import { SmtpServerEngine } from '../protocol/smtp/server.ts';
 import { Tls13Client } from '../protocol/tls13/client.ts';
 import { Tls13Server } from '../protocol/tls13/server.ts';
+import { Tls12Client } from '../protocol/tls12/client.ts';
+import { TlsServerFork } from '../protocol/tls/server-fork.ts';
+import type { CryptoProvider, SigningKey } from '../protocol/crypto-provider.ts';
+import { downgradeClientHello } from '../faults/attacks.ts';
 import {
   RFC8448_APPLICATION_DATA,
   rfc8448CertificateVerifier,
@@ -54,50 +58,53 @@ function tlsFactories(prepared: PreparedRun, now: number): { client: () => TlsEn
   );
   const chain = tls.server.chain === 'leaf' ? [pki.leaf.der] : pki.chain;
   const signingKey = tls.server.signingKey === 'other' ? prepared.otherKey! : pki.leaf.key;
+  const common = { cipherSuites: tls.client.cipherSuites, groups: tls.client.groups, handshakeTimeoutMs: tls.client.handshakeTimeoutMs };
+  const client =
+    tls.version === '1.2'
+      ? () => new Tls12Client({ provider: providers.client, verifyServerCertificate: verify, serverName: tls.client.serverName, ...common })
+      : () =>
+          new Tls13Client({
+            provider: providers.client,
+            verifyServerCertificate: verify,
+            serverName: tls.client.serverName,
+            versions: tls.client.versions,
+            keyShares: tls.client.keyShares,
+            ...common,
+          });
   return {
-    client: () =>
-      new Tls13Client({
-        provider: providers.client,
-        verifyServerCertificate: verify,
-        serverName: tls.client.serverName,
-        versions: tls.client.versions,
-        cipherSuites: tls.client.cipherSuites,
-        groups: tls.client.groups,
-        keyShares: tls.client.keyShares,
-        handshakeTimeoutMs: tls.client.handshakeTimeoutMs,
-      }),
-    server: () =>
-      new Tls13Server({
-        provider: providers.server,
-        certificateChain: chain,
-        signingKey,
-        versions: tls.server.versions,
-        cipherSuites: tls.server.cipherSuites,
-        groups: tls.server.groups,
-        quirks: tls.server.quirks,
-      }),
+    client,
+    server: () => serverFork(prepared, { chain, signingKey, provider: providers.server }),
   };
+}
+
+/** A server that speaks what its configuration allows, TLS 1.3 and/or 1.2, chosen per ClientHello. */
+function serverFork(prepared: PreparedRun, identity: { chain: Uint8Array[]; signingKey: SigningKey; provider: CryptoProvider }): TlsEngine {
+  const tls = prepared.spec.tls!;
+  const base = {
+    provider: identity.provider,
+    certificateChain: identity.chain,
+    signingKey: identity.signingKey,
+    cipherSuites: tls.server.cipherSuites,
+    groups: tls.server.groups,
+    quirks: tls.server.quirks,
+  };
+  return new TlsServerFork({
+    versions: tls.server.versions,
+    tls13: { ...base, versions: ['TLS 1.3'] },
+    tls12: base,
+  });
 }
 
 /** The attacker's own TLS server, with its own CA's certificate for the server's name. */
 function impersonator(prepared: PreparedRun): () => TlsEngine {
-  const { spec, providers, otherPki } = prepared;
-  const tls = spec.tls!;
-  return () =>
-    new Tls13Server({
-      provider: providers.attacker,
-      certificateChain: otherPki!.chain,
-      signingKey: otherPki!.leaf.key,
-      versions: tls.server.versions,
-      cipherSuites: tls.server.cipherSuites,
-      groups: tls.server.groups,
-    });
+  const { providers, otherPki } = prepared;
+  return () => serverFork(prepared, { chain: otherPki!.chain, signingKey: otherPki!.leaf.key, provider: providers.attacker });
 }
 
 export function assemble(prepared: PreparedRun): SessionAssembly {
   const { spec } = prepared;
   const attacker: AttackerInput | undefined = spec.attacker
-    ? { plan: spec.attacker, tlsFirst: spec.mode === 'tls-only' || spec.mode === 'implicit' }
+    ? { plan: spec.attacker, tlsFirst: spec.mode === 'tls-only' || spec.mode === 'implicit', rewriteClientHello: downgradeClientHello }
     : undefined;
   // Greylisting remembers triplets across connections: one database for the whole run.
   const greylistDb: Record<string, number> = {};

@@ -87,8 +87,6 @@ export function createNetworkMachine(effects: NetworkEffects) {
     },
     guards: {
       firewallDropsSyn: ({ context }) => context.config.dropSyn,
-      hasMoreSynRetransmits: ({ context, event }) =>
-        event.type === 'tcp.synRetransmit' && event.attempt < context.config.synRetransmitMs.length,
       isServerReset: ({ context, event }) =>
         event.type === 'wire.send' &&
         event.from === 'server' &&

@@ -9,7 +9,8 @@ import type { CryptoProvider, SigningKey } from '../protocol/crypto-provider.ts'
 import { makePki, type Pki } from '../protocol/x509/pki.ts';
 import type { ScenarioSpec } from '../scenario/spec.ts';
 
-export type PartyName = 'client' | 'server' | 'pki' | 'attacker';
+/** Each draws from its own stream, so that caching one's output never shifts another's bytes. */
+export type PartyName = 'client' | 'server' | 'pki' | 'otherpki' | 'attacker';
 
 export interface PreparedRun {
   spec: ScenarioSpec;
@@ -30,28 +31,58 @@ export function entropyFor(spec: ScenarioSpec, party: PartyName): Entropy {
   return spec.options.seed ? seededEntropy(spec.options.seed, party) : freshEntropy();
 }
 
+/**
+ * Seeded runs make the same certificates every time (same seed, same entropy, same clock), so
+ * they are kept: an RSA key takes a few hundred milliseconds to find in pure JS. Fresh runs are
+ * never cached.
+ */
+const seededPki = new Map<string, Promise<Pick<PreparedRun, 'pki' | 'otherPki' | 'otherKey'>>>();
+const SEEDED_PKI_CACHE_SIZE = 64;
+
 export async function prepareRun(spec: ScenarioSpec): Promise<PreparedRun> {
-  const providers = {
-    client: createWebCryptoProvider({ entropy: entropyFor(spec, 'client') }),
-    server: createWebCryptoProvider({ entropy: entropyFor(spec, 'server') }),
-    pki: createWebCryptoProvider({ entropy: entropyFor(spec, 'pki') }),
-    attacker: createWebCryptoProvider({ entropy: entropyFor(spec, 'attacker') }),
-  };
+  const providers = makeProviders(spec);
   const prepared: PreparedRun = { spec, providers };
   const tls = spec.tls;
   if (!tls || tls.fixture) return prepared;
+  const key = spec.options.seed ? JSON.stringify([spec.options.seed, spec.clock, tls.pki, tls.client.trust, tls.client.serverName, tls.server.signingKey, spec.attacker?.substituteCertificate ?? false]) : undefined;
+  let made = key ? seededPki.get(key) : undefined;
+  if (!made) {
+    made = makeCertificates(spec, providers);
+    if (key) {
+      if (seededPki.size >= SEEDED_PKI_CACHE_SIZE) seededPki.delete(seededPki.keys().next().value!);
+      seededPki.set(key, made);
+      made.catch(() => seededPki.delete(key));
+    }
+  }
+  return { ...prepared, ...(await made) };
+}
+
+function makeProviders(spec: ScenarioSpec): Record<PartyName, CryptoProvider> {
+  return {
+    client: createWebCryptoProvider({ entropy: entropyFor(spec, 'client') }),
+    server: createWebCryptoProvider({ entropy: entropyFor(spec, 'server') }),
+    pki: createWebCryptoProvider({ entropy: entropyFor(spec, 'pki') }),
+    otherpki: createWebCryptoProvider({ entropy: entropyFor(spec, 'otherpki') }),
+    attacker: createWebCryptoProvider({ entropy: entropyFor(spec, 'attacker') }),
+  };
+}
+
+async function makeCertificates(spec: ScenarioSpec, providers: Record<PartyName, CryptoProvider>): Promise<Pick<PreparedRun, 'pki' | 'otherPki' | 'otherKey'>> {
+  const tls = spec.tls!;
+  const prepared: Pick<PreparedRun, 'pki' | 'otherPki' | 'otherKey'> = {};
   prepared.pki = await makePki(providers.pki, { now: spec.clock, ...tls.pki });
   const needsOtherPki = tls.client.trust === 'other-root' || spec.attacker?.substituteCertificate;
   if (needsOtherPki) {
     // Another CA, same shape and names: only the keys (and so the signatures) differ.
-    prepared.otherPki = await makePki(providers.attacker, {
+    prepared.otherPki = await makePki(providers.otherpki, {
       now: spec.clock,
       root: { subject: { C: 'CN', O: 'Handshake Lab', CN: 'Handshake Lab Root CA' } },
-      leaf: { dnsNames: [tls.client.serverName] },
+      // The same kind of key as the real server's, so it can serve the same cipher suites.
+      leaf: { dnsNames: [tls.client.serverName], ...(tls.pki.leaf?.keyKind ? { keyKind: tls.pki.leaf.keyKind, keyUsage: tls.pki.leaf.keyUsage } : {}) },
     });
   }
   if (tls.server.signingKey === 'other') {
-    prepared.otherKey = await providers.pki.generateSigningKey(prepared.pki.leaf.key.kind);
+    prepared.otherKey = await providers.otherpki.generateSigningKey(prepared.pki.leaf.key.kind);
   }
   return prepared;
 }

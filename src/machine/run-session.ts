@@ -17,6 +17,7 @@ import { endpointActor, type EndpointParty } from './endpoint.actor.ts';
 import { createNetworkMachine } from './network.machine.ts';
 import { createSessionMachine, type SessionContext, type SessionInput } from './session.machine.ts';
 import { VirtualClock } from './virtual-clock.ts';
+import { MirrorSet } from './mirrors.ts';
 
 export interface SessionAssembly {
   input: SessionInput;
@@ -38,6 +39,7 @@ export async function runSession(assembly: SessionAssembly, recorder: TraceRecor
   const activity = new Activity();
   let engines: { client: Engine; server: Engine; attacker?: Engine } | undefined;
   let connection = 0;
+  const mirrors = new MirrorSet();
 
   const network = createNetworkMachine({
     recordControl(from, name, delay, lost, sendOffset = 0) {
@@ -83,7 +85,12 @@ export async function runSession(assembly: SessionAssembly, recorder: TraceRecor
       setPhase: (phase) => {
         recorder.phase = phase;
       },
-      recordOutput: (party, events) => recorder.events(party, clock.now(), events),
+      recordOutput: (party, events) => {
+        recorder.events(party, clock.now(), events);
+        for (const violation of mirrors.feed(party, events)) {
+          recorder.note(party, clock.now(), 'state-machine-violation', violation, 'note/state-machine-violation');
+        }
+      },
       recordFailure: (party, failure: Failure, encrypted, first) => {
         if (first) recorder.failure(party, clock.now(), failure, { encrypted });
         else recorder.note(party, clock.now(), 'failure', failure.message, `check/${failure.check}`);
@@ -92,6 +99,7 @@ export async function runSession(assembly: SessionAssembly, recorder: TraceRecor
       recordNote: (party, name, label, explain) => recorder.note(party, clock.now(), name, label, explain),
       newConnection: (index) => {
         connection = index;
+        mirrors.reset();
         engines = assembly.makeEngines(index, clock.now());
         if (index > 0) recorder.note(undefined, clock.now(), 'new-connection', `new connection (attempt ${index + 1})`, 'session/retry');
       },

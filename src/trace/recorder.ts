@@ -176,7 +176,8 @@ export class TraceRecorder {
       compared: failure.compared ?? [],
       ...(alert ? { alert } : {}),
       ...(failure.reply ? { reply: failure.reply } : {}),
-      ...(opts.fault ? { fault: opts.fault } : {}),
+      // The injected fault behind it (with several, the first: the explanation names the rest).
+      ...((opts.fault ?? this.init.meta.faults[0]) ? { fault: opts.fault ?? this.init.meta.faults[0] } : {}),
       explain: `check/${failure.check}`,
     });
   }

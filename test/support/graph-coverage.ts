@@ -33,11 +33,23 @@ function collect(node: StateNodeLike, states: Set<string>, transitions: Set<stri
   for (const child of Object.values(node.states)) collect(child, states, transitions);
 }
 
-export function coverage<M extends AnyStateMachine>(machine: M, opts: { input?: unknown; events: EventObject[]; serialize?: (s: unknown) => string }): Coverage {
+export function coverage<M extends AnyStateMachine>(
+  machine: M,
+  opts: {
+    input?: unknown;
+    events: EventObject[];
+    /** Identify snapshots that differ only in counters the model does not care about. */
+    serialize?: (snapshot: { value: unknown; context: unknown }) => string;
+  },
+): Coverage {
   const allStates = new Set<string>();
   const allTransitions = new Set<string>();
   collect(machine.root as unknown as StateNodeLike, allStates, allTransitions);
-  const paths = getShortestPaths(machine, { input: opts.input, events: opts.events } as never);
+  const paths = getShortestPaths(machine, {
+    input: opts.input,
+    events: opts.events,
+    ...(opts.serialize ? { serializeState: opts.serialize } : {}),
+  } as never);
   const statesReached = new Set<string>();
   const transitionsTaken = new Set<string>();
   for (const path of paths) {

@@ -192,3 +192,37 @@ describe('client engine failures and the queue', () => {
     expect(out.units[0].messages[0]).toMatchObject({ name: 'AUTH', explain: 'smtp/auth-plain', notes: { decoded: '\\0alice\\0••••' } });
   });
 });
+
+describe('client engine as a probe (no recipient)', () => {
+  it('after STARTTLS, EHLO again and AUTH, sends QUIT instead of MAIL and ends done, not failed', async () => {
+    const c = new SmtpClientEngine(config({ to: [], message: '', tls: 'starttls', auth: { mechanism: 'PLAIN', user: 'alice', password: 's3cret' } }));
+    const r1 = await script(c, ['220 mx ESMTP\r\n', '250-mx.example.net\r\n250 STARTTLS\r\n', '220 2.0.0 Ready to start TLS\r\n']);
+    expect(r1.sent).toEqual(['EHLO client.example.test', 'STARTTLS']);
+    const up = await c.tlsEstablished();
+    expect(sent(up)).toEqual(['EHLO client.example.test']);
+    const afterEhlo = await c.receive(fromLatin1('250-mx.example.net\r\n250 AUTH PLAIN LOGIN\r\n'));
+    // RFC 4616 §2: "\0alice\0s3cret" in base64, worked by hand.
+    expect(sent(afterEhlo)).toEqual(['AUTH PLAIN AGFsaWNlAHMzY3JldA==']);
+    const afterAuth = await c.receive(fromLatin1('235 2.7.0 Authentication successful\r\n'));
+    expect(sent(afterAuth)).toEqual(['QUIT']);
+    expect(eventsOf(afterAuth.events, 'note').map((n) => n.name)).toContain('smtp.probe-done');
+    const bye = await c.receive(fromLatin1('221 2.0.0 Bye\r\n'));
+    expect(bye.closed).toBe(true);
+    expect(bye.failure).toBeUndefined();
+    expect(c.state).toBe('done');
+  });
+
+  it('without AUTH, quits right after the EHLO reply; a refused AUTH still fails with its reply', async () => {
+    const plain = new SmtpClientEngine(config({ to: [], message: '' }));
+    const r = await script(plain, ['220 mx ESMTP\r\n', '250 mx.example.net\r\n', '221 Bye\r\n']);
+    expect(r.sent).toEqual(['EHLO client.example.test', 'QUIT']);
+    expect(r.failure).toBeUndefined();
+    expect(plain.state).toBe('done');
+
+    const refused = new SmtpClientEngine(config({ to: [], message: '', tls: 'implicit', auth: { mechanism: 'PLAIN', user: 'alice', password: 'nope' } }));
+    const f = await script(refused, ['220 mx ESMTP\r\n', '250-mx\r\n250 AUTH PLAIN\r\n', '535 5.7.8 Error: authentication failed\r\n', '221 Bye\r\n']);
+    expect(f.sent.at(-1)).toBe('QUIT');
+    expect(f.failure).toMatchObject({ check: 'smtp.reply', reply: { code: 535 } });
+    expect(refused.state).toBe('failed');
+  });
+});

@@ -43,7 +43,10 @@ export interface SmtpClientConfig {
   serverName: string;
   /** Reverse-path (`''` for the null sender). */
   from: string;
-  /** Forward-paths, one RCPT each. */
+  /**
+   * Forward-paths, one RCPT each. Empty: a probe only — greeting, EHLO, STARTTLS and EHLO again,
+   * AUTH if configured, then QUIT, with no transaction (what `lab probe` does without --to).
+   */
   to: string[];
   /** Headers, blank line, body. Line ends may be LF; they are sent as CRLF. */
   message: string;
@@ -421,7 +424,19 @@ export class SmtpClientEngine implements SmtpEngine {
       }
       return this.sendAuth(out);
     }
-    this.sendMail(out);
+    this.startTransaction(out);
+  }
+
+  /** MAIL, or, for a probe with no recipient, QUIT: there is no message to send. */
+  private startTransaction(out: EngineOutput): void {
+    if (this.config.to.length > 0) return this.sendMail(out);
+    out.events.push({
+      type: 'note',
+      name: 'smtp.probe-done',
+      text: `probe only: no recipient, so no MAIL; QUIT${this.tls ? ' (the session is encrypted)' : ''}`,
+      explain: 'smtp/probe-only',
+    });
+    this.sendQuit(out);
   }
 
   private sendAuth(out: EngineOutput): void {
@@ -439,7 +454,7 @@ export class SmtpClientEngine implements SmtpEngine {
     const auth = this.config.auth!;
     if (reply.code === 235) {
       this.authenticated = true;
-      return this.sendMail(out);
+      return this.startTransaction(out);
     }
     if (reply.code === 334) {
       // The challenge text is not read: PLAIN gets its message, LOGIN the username then the password.

@@ -140,7 +140,16 @@ export const FAILURE_REASONS = {
   certificateRequired: { alert: 'certificate_required', check: 'tls13.client-certificate' },
   /** §4.4.3: CertificateVerify does not verify with the leaf's key. */
   badCertificateVerify: { alert: 'decrypt_error', check: 'tls13.certificate-verify' },
-  /** §4.4.4: Finished.verify_data is not the HMAC we computed. */
+  /**
+   * RFC 5246 §7.4.3, RFC 8422 §5.4: the ServerKeyExchange signature over client_random,
+   * server_random and the ECDH parameters does not verify with the certificate's key.
+   */
+  badKeyExchangeSignature: { alert: 'decrypt_error', check: 'tls12.server-key-exchange' },
+  /** RFC 5246 §7.4.2: the leaf's key cannot serve the negotiated suite (an RSA key for ECDHE_ECDSA, say). */
+  unsupportedCertificate: { alert: 'unsupported_certificate', check: 'tls12.certificate-key' },
+  /** RFC 5746 §3.4, §3.6: a non-empty renegotiated_connection in an initial handshake. */
+  renegotiationInfoMismatch: { alert: 'handshake_failure', check: 'tls12.renegotiation-info' },
+  /** §4.4.4 (RFC 5246 §7.4.9): Finished.verify_data is not what we computed. TLS 1.2 reports check `tls12.finished`. */
   badFinished: { alert: 'decrypt_error', check: 'tls13.finished' },
   /** Our own fault (the crypto provider failed, say). */
   internalError: { alert: 'internal_error', check: 'tls.internal' },

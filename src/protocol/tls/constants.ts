@@ -3,7 +3,8 @@
  * RFC 5246 §6.2.1), handshake types (RFC 8446 §4, RFC 5246 §7.4), cipher suites (RFC 8446 B.4,
  * RFC 5246 A.5, RFC 5289, RFC 8422, RFC 7905), named groups (RFC 8446 §4.2.7, RFC 7919, IANA),
  * signature schemes (RFC 8446 §4.2.3, B.3.1.3), extension types (RFC 8446 §4.2 and the IANA
- * registry), GREASE (RFC 8701) and the magic values of ServerHello.random (RFC 8446 §4.1.3).
+ * registry), EC curve types and point formats (RFC 8422 §5.1.2, §5.4), GREASE (RFC 8701) and the
+ * magic values of ServerHello.random (RFC 8446 §4.1.3).
  *
  * Each table maps the RFC's name to its code point, so code reads `CipherSuite.TLS_AES_128_GCM_SHA256`
  * and field values show the name; `describe*` turn a code from the wire back into that name.
@@ -59,8 +60,9 @@ export const TLS_VERSION_CODES: Record<TlsVersionName, number> = {
 
 /**
  * RFC 8446 B.4 (TLS 1.3), RFC 5246 A.5, RFC 5288, RFC 5289, RFC 8422, RFC 7905 (TLS 1.2), and the
- * two signalling values RFC 5746 §3.3 and RFC 7507 define. Only the TLS 1.3 AES-GCM suites are
- * implemented; the rest are named so that real ClientHellos read well.
+ * two signalling values RFC 5746 §3.3 and RFC 7507 define. The TLS 1.3 AES-GCM suites and five
+ * TLS 1.2 AES-GCM suites (src/protocol/tls12/cipher-suites.ts) are implemented; the rest are named
+ * so that real ClientHellos read well.
  */
 export const CipherSuite = {
   TLS_AES_128_GCM_SHA256: 0x1301,
@@ -191,6 +193,23 @@ export const ExtensionType = {
   renegotiation_info: 0xff01, // RFC 5746
 } as const;
 export type ExtensionName = keyof typeof ExtensionType;
+
+/** RFC 8422 §5.4: how ServerKeyExchange names its curve; only named_curve is still allowed. */
+export const ECCurveType = {
+  explicit_prime_RESERVED: 1,
+  explicit_char2_RESERVED: 2,
+  named_curve: 3,
+} as const;
+
+/** RFC 8422 §5.1.2: only uncompressed points remain (the compressed formats are deprecated). */
+export const ECPointFormat = {
+  uncompressed: 0,
+  ansiX962_compressed_prime_RESERVED: 1,
+  ansiX962_compressed_char2_RESERVED: 2,
+} as const;
+
+/** RFC 5246 §7.1: the one value a ChangeCipherSpec carries. */
+export const CHANGE_CIPHER_SPEC = 0x01;
 
 /** RFC 8446 §4.2.9 */
 export const PskKeyExchangeMode = { psk_ke: 0, psk_dhe_ke: 1 } as const;

@@ -1,6 +1,7 @@
 /**
  * decodeAny on what a learner pastes: RFC 8448 §3's records and messages (as published), TLS 1.2
- * flights, and garbage. Every byte of a decodable paste is covered by a leaf field.
+ * flights (built by hand, and recorded from the TLS 1.2 engines), and garbage. Every byte of a
+ * decodable paste is covered by a leaf field.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +9,14 @@ import { DecodeError } from '../bytes/errors.ts';
 import { concat, parseHexPaste } from '../bytes/hex.ts';
 import { uncovered } from '../../../test/support/field-coverage.ts';
 import { loadRfc8448Section3, rfcSteps, rfcValue } from '../../../test/support/rfc8448.ts';
+import type { Field } from '../bytes/field.ts';
+import { createWebCryptoProvider } from '../../crypto/webcrypto-provider.ts';
+import { freshEntropy } from '../../crypto/entropy.ts';
+import { testCertificate } from '../../../test/support/tls-certs.ts';
+import { runPair } from '../../../test/support/tls13-pair.ts';
+import { trustingVerifier } from '../../../test/support/trusting-verifier.ts';
+import { Tls12Client, Tls12Server } from '../tls12/index.ts';
+import type { CipherSuiteName } from './constants.ts';
 import { decodeAny } from './decode-any.ts';
 import { encodeHandshake } from './handshake.ts';
 import { encodeServerHello } from './messages/server-hello.ts';
@@ -88,8 +97,9 @@ describe('decodeAny', () => {
     expect(messages.map((m) => [m.name, m.value])).toEqual([
       ['ServerHello', 'server_hello (2)'],
       ['Certificate', 'certificate (11)'],
-      ['server_hello_done', 'server_hello_done (14)'],
+      ['ServerHelloDone', 'server_hello_done (14)'],
     ]);
+    expect(messages[1].children!.find((f) => f.name === 'certificate_list')!.children![1].value).toBe('leaf');
     expect(messages[0].children!.find((f) => f.name === 'cipher_suite')!.value).toBe(
       'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
     );
@@ -148,5 +158,96 @@ describe('decodeAny', () => {
         return b;
       });
     fc.assert(fc.property(mutatedRecords, check), { numRuns: 2000 });
+  });
+});
+
+describe('decodeAny on TLS 1.2', () => {
+  const provider = createWebCryptoProvider({ entropy: freshEntropy() });
+
+  async function session(suite: CipherSuiteName, kind: 'ecdsa-p256' | 'rsa') {
+    const cert = testCertificate(kind);
+    const log = await runPair(
+      new Tls12Client({
+        provider,
+        verifyServerCertificate: trustingVerifier,
+        serverName: 'localhost',
+        cipherSuites: [suite],
+      }),
+      new Tls12Server({ provider, certificateChain: [cert.der], signingKey: cert.signingKey }),
+    );
+    return log.wire.map((w) => w.unit.bytes);
+  }
+
+  const names = (fields: Field[]) =>
+    fields.map((r) => `${r.name}: ${(r.children!.at(-1)!.children ?? []).map((m) => m.name).join(', ')}`);
+
+  it('decodes a whole ECDHE handshake pasted at once, every byte explained, the Finished records shown encrypted', async () => {
+    const all = concat(...(await session('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'ecdsa-p256')));
+    const fields = decodeAny(all);
+    expect(names(fields)).toEqual([
+      'TLSPlaintext: ClientHello',
+      'TLSPlaintext: ServerHello, Certificate, ServerKeyExchange, ServerHelloDone',
+      'TLSPlaintext: ClientKeyExchange',
+      'TLSPlaintext: ChangeCipherSpec',
+      'TLSCiphertext: encrypted_handshake_message',
+      'TLSPlaintext: ChangeCipherSpec',
+      'TLSCiphertext: encrypted_handshake_message',
+    ]);
+    expect(uncovered(fields, all.length)).toEqual([]);
+    const ske = fields[1].children!.at(-1)!.children![2];
+    expect(ske.children!.map((f) => [f.name, f.value])).toEqual([
+      ['msg_type', 'server_key_exchange (12)'],
+      ['length', String(ske.end - ske.start - 4)],
+      ['params', 'x25519'],
+      ['signed_params', 'ecdsa_secp256r1_sha256'],
+    ]);
+    const cke = fields[2].children!.at(-1)!.children![0];
+    expect(cke.children![2]).toMatchObject({ name: 'exchange_keys', value: 'ClientECDiffieHellmanPublic' });
+  });
+
+  it('reads the ClientKeyExchange of an RSA suite as an EncryptedPreMasterSecret, from the ServerHello', async () => {
+    const records = await session('TLS_RSA_WITH_AES_128_GCM_SHA256', 'rsa');
+    const fields = decodeAny(concat(...records.slice(0, 3)));
+    const cke = fields[2].children!.at(-1)!.children![0];
+    expect(cke.children![2]).toMatchObject({ name: 'exchange_keys', value: 'EncryptedPreMasterSecret' });
+    expect(cke.children![2].children![0].children!.map((f) => [f.name, f.end - f.start])).toEqual([
+      ['length', 2],
+      ['pre_master_secret', 256],
+    ]);
+    // Pasted alone, the length prefix says which form it is.
+    const bare = records[2].subarray(5);
+    expect(decodeAny(bare)[0].children![2].value).toBe('EncryptedPreMasterSecret');
+  });
+
+  it('reads the TLS 1.2-only messages bare, without a ServerHello', () => {
+    expect(decodeAny(Uint8Array.from([0x0e, 0, 0, 0]))[0].name).toBe('ServerHelloDone');
+    expect(decodeAny(Uint8Array.from([0x00, 0, 0, 0]))[0].name).toBe('HelloRequest');
+    const cke = Uint8Array.from([0x10, 0, 0, 33, 32, ...new Uint8Array(32).fill(5)]);
+    expect(decodeAny(cke)[0].children![2].value).toBe('ClientECDiffieHellmanPublic');
+  });
+
+  it('decodes mutated TLS 1.2 flights or raises DecodeError', async () => {
+    const records = await session('TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'rsa');
+    const mutated = fc
+      .tuple(
+        fc.constantFrom(concat(...records.slice(0, 4)), records[1], records[2]),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+      )
+      .map(([r, i, x]) => {
+        const b = r.slice();
+        b[i % b.length] ^= x;
+        return b;
+      });
+    fc.assert(
+      fc.property(mutated, (bytes) => {
+        try {
+          expect(uncovered(decodeAny(bytes), bytes.length)).toEqual([]);
+        } catch (e) {
+          if (!(e instanceof DecodeError)) throw e;
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -5,18 +5,24 @@
  *
  * Records: each is a `TLSPlaintext` (or `TLSCiphertext` for application_data, whose contents
  * cannot be read without keys) with its header fields and, inside a handshake fragment, every
- * message it holds. Messages use the TLS 1.3 decoders; where a ServerHello in the same paste
- * negotiated TLS 1.2, the messages whose shape differs in 1.2 are read the 1.2 way (Certificate)
- * or kept opaque.
+ * message it holds. Messages use the TLS 1.3 decoders until a ServerHello in the same paste says
+ * TLS 1.2; from then on the TLS 1.2 decoders (RFC 5246 §7.4, RFC 8422 §5), which also read the
+ * messages only TLS 1.2 has (ServerKeyExchange, ServerHelloDone, ClientKeyExchange, HelloRequest)
+ * wherever they appear. The suite in that ServerHello says how a ClientKeyExchange reads; without
+ * one, its length prefix does. In TLS 1.2 a ChangeCipherSpec switches its sender to encryption
+ * with the real record type still visible (RFC 5246 §6.2.3), so handshake and alert records after
+ * one are shown as encrypted rather than misread as messages.
  *
  * Arbitrary input either decodes or raises DecodeError with offset and field: never another error.
  */
 import { DecodeError } from '../bytes/errors.ts';
 import { shiftFields, type Field } from '../bytes/field.ts';
 import { Reader } from '../bytes/reader.ts';
+import { decodeTls12Message, decodeTls12Certificate } from '../tls12/messages/index.ts';
 import { decodeTls13Message } from '../tls13/messages/index.ts';
 import { decodeAlert } from './alerts.ts';
 import {
+  cipherSuiteName,
   ContentType,
   describeContentType,
   describeHandshakeType,
@@ -28,12 +34,25 @@ import {
 import { findExtension } from './extensions/index.ts';
 import { decodeSupportedVersionsServerHello } from './extensions/supported-versions.ts';
 import { HANDSHAKE_HEADER_LENGTH, readHandshake } from './handshake.ts';
+import type { ServerHello } from './messages/server-hello.ts';
 import { decodeRecord, looksLikeRecordHeader } from './record.ts';
 
 interface Context {
   /** The version a ServerHello in this paste negotiated, once seen. */
   negotiated?: 'TLS 1.3' | 'TLS 1.2';
+  /** TLS 1.2: the negotiated suite's key exchange; `other` for suites without a decoder here (DHE...). */
+  keyExchange?: 'ECDHE' | 'RSA' | 'other';
+  /** A ChangeCipherSpec record has gone by. */
+  afterChangeCipherSpec?: boolean;
 }
+
+/** The handshake messages only TLS 1.2 has (RFC 5246 §7.4). */
+const TLS12_ONLY_MESSAGES = new Set<number>([
+  HandshakeType.hello_request,
+  HandshakeType.server_key_exchange,
+  HandshakeType.server_hello_done,
+  HandshakeType.client_key_exchange,
+]);
 
 /** Decode pasted TLS bytes (records or bare handshake messages) into a field tree. */
 export function decodeAny(bytes: Uint8Array): Field[] {
@@ -58,10 +77,14 @@ function decodeRecords(bytes: Uint8Array, ctx: Context): Field[] {
     const isCiphertext = bytes[offset] === ContentType.application_data;
     const { record, fields, end } = decodeRecord(bytes, { offset, protectedRecord: isCiphertext });
     const body = fields[fields.length - 1];
-    const contents = decodeRecordContents(bytes, record.type, body.start, body.end, ctx);
+    const encrypted = !isCiphertext && isEncryptedTls12Record(bytes, record.type, body.start, body.end, ctx);
+    const contents = encrypted
+      ? [encryptedContents(record.type, body.start, body.end)]
+      : decodeRecordContents(bytes, record.type, body.start, body.end, ctx);
+    if (record.type === ContentType.change_cipher_spec) ctx.afterChangeCipherSpec = true;
     if (contents.length > 0) body.children = contents;
     out.push({
-      name: isCiphertext ? 'TLSCiphertext' : 'TLSPlaintext',
+      name: isCiphertext || encrypted ? 'TLSCiphertext' : 'TLSPlaintext',
       start: offset,
       end,
       value: describeContentType(record.type),
@@ -70,6 +93,34 @@ function decodeRecords(bytes: Uint8Array, ctx: Context): Field[] {
     offset = end;
   }
   return out;
+}
+
+/**
+ * RFC 5246 §6.2.3: after a ChangeCipherSpec a TLS 1.2 record keeps its real type but its fragment
+ * is ciphertext. A 2-byte alert that decodes is still plaintext (the other side may not have
+ * switched yet), and so is a whole ClientHello (TLS 1.3's second one after a HelloRetryRequest,
+ * before the paste has shown the ServerHello).
+ */
+function isEncryptedTls12Record(bytes: Uint8Array, type: number, start: number, end: number, ctx: Context): boolean {
+  if (!ctx.afterChangeCipherSpec || ctx.negotiated === 'TLS 1.3') return false;
+  if (type === ContentType.alert) return end - start !== 2;
+  if (type !== ContentType.handshake) return false;
+  if (bytes[start] !== HandshakeType.client_hello) return true;
+  try {
+    const messages = decodeMessages(bytes, start, end, { ...ctx }, true);
+    return !messages.every((m) => m.name === 'ClientHello');
+  } catch {
+    return true;
+  }
+}
+
+function encryptedContents(type: number, start: number, end: number): Field {
+  return {
+    name: type === ContentType.alert ? 'encrypted_alert' : 'encrypted_handshake_message',
+    start,
+    end,
+    value: 'encrypted after ChangeCipherSpec: readable only with the keys',
+  };
 }
 
 function decodeRecordContents(bytes: Uint8Array, type: number, start: number, end: number, ctx: Context): Field[] {
@@ -134,12 +185,20 @@ function decodeMessage(message: Uint8Array, at: number, ctx: Context): Field {
 
 function decodeWithContext(message: Uint8Array, ctx: Context): { name: string; fields: Field[] } {
   const msgType = message[0];
-  if (ctx.negotiated === 'TLS 1.2' && msgType === HandshakeType.certificate) return decodeTls12Certificate(message);
-  if (
-    ctx.negotiated === 'TLS 1.2' &&
-    (msgType === HandshakeType.certificate_request || msgType === HandshakeType.new_session_ticket)
-  ) {
-    return opaqueMessage(message);
+  if (ctx.negotiated === 'TLS 1.2' || (ctx.negotiated === undefined && TLS12_ONLY_MESSAGES.has(msgType))) {
+    if (
+      ctx.keyExchange === 'other' &&
+      (msgType === HandshakeType.server_key_exchange || msgType === HandshakeType.client_key_exchange)
+    ) {
+      return opaqueMessage(message);
+    }
+    const decoded = decodeTls12Message(
+      message,
+      ctx.keyExchange && ctx.keyExchange !== 'other' ? { keyExchange: ctx.keyExchange } : {},
+    );
+    if (decoded.name === 'ServerHello') noteServerHello(decoded.message, ctx);
+    const name = decoded.name === 'Unknown' ? (handshakeTypeName(msgType) ?? 'unknown_message') : decoded.name;
+    return { name, fields: decoded.fields };
   }
   let decoded;
   try {
@@ -148,31 +207,32 @@ function decodeWithContext(message: Uint8Array, ctx: Context): { name: string; f
     // A bare Certificate may be TLS 1.2's shape (no request context, no per-entry extensions).
     if (e instanceof DecodeError && msgType === HandshakeType.certificate && ctx.negotiated === undefined) {
       try {
-        return decodeTls12Certificate(message);
+        return decodeTls12CertificateFields(message);
       } catch {
         throw e;
       }
     }
     throw e;
   }
-  if (decoded.name === 'ServerHello') {
-    const sv = findExtension(decoded.message.extensions, ExtensionType.supported_versions);
-    const selected = sv ? decodeSupportedVersionsServerHello(sv.extensionData) : decoded.message.legacyVersion;
-    ctx.negotiated = selected === ProtocolVersion.TLS_1_3 ? 'TLS 1.3' : 'TLS 1.2';
-  }
+  if (decoded.name === 'ServerHello' || decoded.name === 'HelloRetryRequest') noteServerHello(decoded.message, ctx);
   const name = decoded.name === 'Unknown' ? (handshakeTypeName(msgType) ?? 'unknown_message') : decoded.name;
   return { name, fields: decoded.fields };
 }
 
+/** What a ServerHello (or HelloRetryRequest) fixes for the rest of the paste: the version and, in TLS 1.2, the key exchange. */
+function noteServerHello(sh: ServerHello, ctx: Context): void {
+  const sv = findExtension(sh.extensions, ExtensionType.supported_versions);
+  const selected = sv ? decodeSupportedVersionsServerHello(sv.extensionData) : sh.legacyVersion;
+  ctx.negotiated = selected === ProtocolVersion.TLS_1_3 ? 'TLS 1.3' : 'TLS 1.2';
+  if (ctx.negotiated === 'TLS 1.2') {
+    const suite = cipherSuiteName(sh.cipherSuite) ?? '';
+    ctx.keyExchange = suite.startsWith('TLS_ECDHE_') ? 'ECDHE' : suite.startsWith('TLS_RSA_') ? 'RSA' : 'other';
+  }
+}
+
 /** RFC 5246 §7.4.2: `ASN.1Cert certificate_list<0..2^24-1>;`, `opaque ASN.1Cert<1..2^24-1>;` */
-function decodeTls12Certificate(message: Uint8Array): { name: string; fields: Field[] } {
-  const r = new Reader(message);
-  readHandshake(r, HandshakeType.certificate, (b) =>
-    b.vector('certificate_list', 3, (list) =>
-      list.items(() => list.vector('ASN.1Cert', 3, (c) => c.rest('ASN.1Cert'), { min: 1 })),
-    ),
-  );
-  return { name: 'Certificate', fields: r.fields };
+function decodeTls12CertificateFields(message: Uint8Array): { name: string; fields: Field[] } {
+  return { name: 'Certificate', fields: decodeTls12Certificate(message).fields };
 }
 
 function opaqueMessage(message: Uint8Array): { name: string; fields: Field[] } {

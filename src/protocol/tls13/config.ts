@@ -9,7 +9,7 @@
  * orders exist for the same reason, and default to what OpenSSL-like peers send.
  */
 import type { CryptoProvider, GroupName, SigningKey } from '../crypto-provider.ts';
-import type { Check } from '../engine.ts';
+import type { CertificateVerifier } from '../tls/certificate-verifier.ts';
 import type {
   CipherSuiteName,
   ExtensionName,
@@ -19,20 +19,8 @@ import type {
   TlsVersionName,
 } from '../tls/constants.ts';
 
-/** The verdict of a certificate chain check (the x509 layer's validateChain, wired by the integrator). */
-export interface CertificateVerdict {
-  ok: boolean;
-  checks: Check[];
-  error?: { code: string; opensslCode: number; opensslText: string };
-  /** The alert to send when `ok` is false (RFC 8446 §6.2); bad_certificate (42) if absent. */
-  alert?: { description: string; code: number };
-  /** The leaf's SubjectPublicKeyInfo (DER): CertificateVerify is checked against it. */
-  leafSpki: Uint8Array | null;
-  leafKeyKind?: 'ecdsa-p256' | 'rsa';
-}
-
-/** Checks a chain as received (DER, leaf first). */
-export type CertificateVerifier = (chain: Uint8Array[]) => Promise<CertificateVerdict>;
+/** The verifier is shared with TLS 1.2 and lives in tls/; re-exported so that existing imports keep working. */
+export type { CertificateVerdict, CertificateVerifier } from '../tls/certificate-verifier.ts';
 
 interface CommonConfig {
   provider: CryptoProvider;

@@ -88,3 +88,10 @@ export function readEcPointFormats(r: Reader): number[] {
     },
   );
 }
+
+export function decodeEcPointFormats(data: Uint8Array): number[] {
+  const r = new Reader(data);
+  const formats = readEcPointFormats(r);
+  r.expectEnd('ec_point_formats');
+  return formats;
+}

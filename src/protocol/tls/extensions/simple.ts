@@ -50,6 +50,13 @@ export function readRenegotiationInfo(r: Reader): Uint8Array {
   return r.vector('renegotiated_connection', 1, (v) => v.rest('renegotiated_connection'));
 }
 
+export function decodeRenegotiationInfo(data: Uint8Array): Uint8Array {
+  const r = new Reader(data);
+  const renegotiatedConnection = readRenegotiationInfo(r);
+  r.expectEnd('renegotiation_info');
+  return renegotiatedConnection;
+}
+
 /** In a NewSessionTicket: how much 0-RTT data the server will accept with that ticket. */
 export function encodeEarlyDataNewSessionTicket(maxEarlyDataSize: number): Uint8Array {
   return build((w) => w.u32(maxEarlyDataSize));

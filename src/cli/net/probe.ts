@@ -1,0 +1,180 @@
+/**
+ * `lab probe URL`: the project's own client engines against a real server over TCP, recorded as
+ * the same trace a simulated run makes (meta.source `probe`), printed in any export format and
+ * ending with the same `outcome:` line. Without --from/--to an SMTP probe sends no message: the
+ * client goes as far as EHLO after TLS (and AUTH when asked), then QUIT.
+ */
+import { connect } from 'node:net';
+import { hostname } from 'node:os';
+import { createWebCryptoProvider } from '../../crypto/webcrypto-provider.ts';
+import { freshEntropy } from '../../crypto/entropy.ts';
+import { toHex } from '../../protocol/bytes/hex.ts';
+import type { GroupName } from '../../protocol/crypto-provider.ts';
+import type { Engine } from '../../protocol/engine.ts';
+import { SmtpClientEngine, type SmtpClientConfig } from '../../protocol/smtp/client.ts';
+import { ConnectionStack } from '../../protocol/stack.ts';
+import type { CipherSuiteName, NamedGroupName } from '../../protocol/tls/constants.ts';
+import { Tls13Client } from '../../protocol/tls13/client.ts';
+import { GENERATOR } from '../../machine/run-scenario.ts';
+import { GROUPS, TLS13_SUITES } from '../../scenario/catalogue.ts';
+import { makeCertificateVerifier } from '../../scenario/verifier.ts';
+import { TraceRecorder } from '../../trace/recorder.ts';
+import type { RunOptions } from '../../trace/types.ts';
+import { UsageError, allowOnly, oneOf, single, type ParsedArgs } from '../args.ts';
+import { emit, type CliIo } from '../main.ts';
+import { loadTrust } from './certificates.ts';
+import { DEFAULT_TIMEOUT_MS, drive } from './drive.ts';
+import { readAccount, readServerName, readTimeout } from './options.ts';
+import { probeOutcome } from './outcome.ts';
+import { parseTarget, type Target } from './target.ts';
+import { TlsProbeClient } from './tls-apps.ts';
+
+export const FORMATS = ['text', 'json', 'keylog', 'pcap'] as const;
+
+const PROBE_OPTIONS = [
+  'servername',
+  'trust',
+  'tls',
+  'group',
+  'suite',
+  'require-tls',
+  'user',
+  'password',
+  'from',
+  'to',
+  'helo',
+  'format',
+  'out',
+  'timeout',
+];
+
+/** RFC 5322 §3.3 date-time, in UTC. */
+function rfc5322Date(ms: number): string {
+  return new Date(ms).toUTCString().replace(/GMT$/, '+0000');
+}
+
+function probeMessage(from: string, to: string[], helo: string, now: number, id: string): string {
+  return [
+    `From: <${from}>`,
+    `To: ${to.map((t) => `<${t}>`).join(', ')}`,
+    'Subject: Handshake Lab probe',
+    `Date: ${rfc5322Date(now)}`,
+    `Message-ID: <${id}@${helo}>`,
+    '',
+    'This message was sent by `lab probe` (Handshake Lab) to test this server.',
+    '',
+  ].join('\r\n');
+}
+
+export async function probeCommand(args: ParsedArgs, io: CliIo): Promise<number> {
+  allowOnly(args, PROBE_OPTIONS);
+  if (args.positional.length !== 1)
+    throw new UsageError(
+      args.positional.length
+        ? `probe takes one URL (got ${args.positional.length} arguments)`
+        : 'probe needs a URL, e.g. smtp://mail.example.net:25',
+    );
+  const target: Target = parseTarget(args.positional[0], 'probe');
+  const version = oneOf('tls', single(args, 'tls'), ['1.2', '1.3'] as const) ?? '1.3';
+  if (version === '1.2')
+    throw new UsageError(
+      '--tls 1.2 is not available yet: the TLS 1.2 client engine has not landed (lab probe speaks TLS 1.3)',
+    );
+  const format = oneOf('format', single(args, 'format'), FORMATS) ?? 'text';
+  const out = single(args, 'out');
+  if (format === 'pcap' && !out) throw new UsageError('--format pcap needs --out FILE (it is binary)');
+  const group = oneOf('group', single(args, 'group'), GROUPS) ?? 'x25519';
+  const suite = oneOf('suite', single(args, 'suite'), TLS13_SUITES);
+  const serverName = readServerName(args, target.host);
+  const timeoutMs = readTimeout(args, DEFAULT_TIMEOUT_MS / 1000);
+  const account = readAccount(args);
+  const requireTls = single(args, 'require-tls') === 'true';
+  const from = single(args, 'from');
+  const to = args.flags.get('to') ?? [];
+  const helo = single(args, 'helo') ?? hostname();
+  if (target.mode === 'tls-only') {
+    for (const name of ['user', 'from', 'to', 'require-tls', 'helo']) {
+      if (args.flags.has(name)) throw new UsageError(`--${name} is for SMTP: use smtp://, submission:// or smtps://`);
+    }
+  }
+  if ((from === undefined) !== (to.length === 0))
+    throw new UsageError('--from and --to go together (give both to send a message; neither to probe only)');
+  const trust = loadTrust(single(args, 'trust'));
+
+  const provider = createWebCryptoProvider({ entropy: freshEntropy() });
+  const wallStart = Date.now();
+  const verify = makeCertificateVerifier(provider, { trustAnchors: trust.anchors, crls: [] }, serverName, () =>
+    Date.now(),
+  );
+  const groups: NamedGroupName[] = group === 'x25519' ? ['x25519', 'secp256r1'] : ['secp256r1', 'x25519'];
+  const makeTls = () =>
+    new Tls13Client({
+      provider,
+      verifyServerCertificate: verify,
+      serverName,
+      versions: ['TLS 1.3'],
+      cipherSuites: suite ? [suite as CipherSuiteName] : [...TLS13_SUITES],
+      groups,
+      keyShares: [group as GroupName],
+    });
+
+  const submission = target.scheme === 'submission';
+  let engine: Engine;
+  if (target.mode === 'tls-only') {
+    engine = new TlsProbeClient(makeTls());
+  } else {
+    const smtp: SmtpClientConfig = {
+      ehloName: helo,
+      serverName,
+      from: from ?? '',
+      to,
+      message: from !== undefined ? probeMessage(from, to, helo, wallStart, toHex(provider.random(8))) : '',
+      tls: target.mode === 'implicit' ? 'implicit' : 'starttls',
+      // A submission client is about to send a password: it insists on TLS (RFC 8314 §3.3).
+      policy: submission || requireTls ? 'require-tls' : 'opportunistic',
+      ...(account ? { auth: { mechanism: 'PLAIN' as const, user: account.user, password: account.password } } : {}),
+    };
+    engine = new ConnectionStack({ role: 'client', mode: target.mode, smtp: new SmtpClientEngine(smtp), makeTls });
+  }
+
+  const options: RunOptions = { tls: version };
+  if (single(args, 'group')) options.group = group;
+  if (suite) options.suite = suite;
+  if (target.mode !== 'tls-only' && target.mode !== 'implicit')
+    options.policy = submission || requireTls ? 'require-tls' : 'opportunistic';
+  const recorder = new TraceRecorder({
+    meta: {
+      scenario: target.scenario,
+      faults: [],
+      options,
+      source: 'probe',
+      clock: new Date(wallStart).toISOString(),
+      generator: GENERATOR,
+    },
+    endpoints: {
+      client: { name: target.mode === 'tls-only' ? 'lab probe' : helo, ip: '0.0.0.0', port: 0 },
+      server: { name: serverName, ip: target.host, port: target.port },
+    },
+    lanes: ['client', 'server'],
+  });
+  recorder.note(
+    'client',
+    0,
+    'probe.trust',
+    `probing ${target.text} as ${serverName}; trusting ${trust.source}`,
+    'note/probe.trust',
+  );
+
+  const socket = connect({ host: target.host, port: target.port, allowHalfOpen: true });
+  socket.setNoDelay(true);
+  const result = await drive({ engine, socket, recorder, mode: target.mode, timeoutMs });
+  if (result.end === 'connect-error') {
+    throw new UsageError(
+      `cannot connect to ${target.host}:${target.port}: ${result.connectError?.code ?? 'error'}${result.connectError?.code === 'ETIMEDOUT' ? ` (${result.connectError.message})` : ''}`,
+    );
+  }
+  const outcome = probeOutcome(target.mode, result.summary);
+  const trace = recorder.finish(outcome);
+  emit(trace, format, out, io);
+  return outcome.status === 'ok' ? 0 : 1;
+}

@@ -1,0 +1,138 @@
+/**
+ * The application on top of TLS alone (`tls://`), for a real peer that is not the lab: the probe
+ * says goodbye (close_notify, RFC 8446 §6.1) as soon as the handshake is done; the server greets
+ * with one line and echoes each line it receives until the client closes, so that `openssl
+ * s_client` has something to read and to type into. Both are Engines over a TlsEngine, so the
+ * socket driver runs them like any connection stack.
+ */
+import { concat, latin1, utf8Encode } from '../../protocol/bytes/hex.ts';
+import {
+  mergeOutput,
+  type Engine,
+  type EngineOutput,
+  type EndpointRole,
+  type MessageInfo,
+  type TlsEngine,
+} from '../../protocol/engine.ts';
+
+export const SERVER_GREETING = 'Handshake Lab: hello over TLS\n';
+
+/** A short, printable rendering of application data for a one-line label. */
+export function showText(data: Uint8Array, max = 48): string {
+  const text = latin1(data.subarray(0, max)).replace(/[^\x20-\x7e]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : '·',
+  );
+  return `"${text}${data.length > max ? '…' : ''}"`;
+}
+
+function appMessage(data: Uint8Array, label: string): MessageInfo {
+  return {
+    layer: 'tls',
+    name: 'ApplicationData',
+    label,
+    explain: 'tls/application-data',
+    bytes: data,
+    fields: [{ name: 'application_data', start: 0, end: data.length, value: `${data.length} bytes` }],
+  };
+}
+
+/** Client: handshake, then close_notify. */
+export class TlsProbeClient implements Engine {
+  readonly role: EndpointRole = 'client';
+  private closing = false;
+
+  constructor(private readonly tls: TlsEngine) {}
+
+  get state(): string {
+    return this.tls.state;
+  }
+
+  start(): Promise<EngineOutput> {
+    return this.tls.start();
+  }
+
+  async receive(bytes: Uint8Array): Promise<EngineOutput> {
+    return this.after(await this.tls.receive(bytes));
+  }
+
+  async timeout(name: string): Promise<EngineOutput> {
+    return this.after(await this.tls.timeout(name));
+  }
+
+  async transportClosed(reset: boolean): Promise<EngineOutput> {
+    const out = await this.tls.transportClosed(reset);
+    if (this.closing && !reset && out.failure) {
+      // We already said goodbye; RFC 8446 §6.1 lets the peer close without answering in kind.
+      out.events.push({
+        type: 'note',
+        name: 'tls.closed-without-close-notify',
+        text: `the server closed the connection without its own close_notify (${out.failure.message})`,
+      });
+      delete out.failure;
+    }
+    out.closed = true;
+    return out;
+  }
+
+  private async after(out: EngineOutput): Promise<EngineOutput> {
+    if (!this.closing && !out.failure && out.events.some((e) => e.type === 'tls-established')) {
+      this.closing = true;
+      mergeOutput(out, await this.tls.close());
+    }
+    return out;
+  }
+}
+
+/** Server: a greeting line once the handshake is done, then every line back as it arrives. */
+export class TlsEchoServer implements Engine {
+  readonly role: EndpointRole = 'server';
+  private partial: Uint8Array = new Uint8Array(0);
+
+  constructor(
+    private readonly tls: TlsEngine,
+    private readonly greeting: Uint8Array = utf8Encode(SERVER_GREETING),
+  ) {}
+
+  get state(): string {
+    return this.tls.state;
+  }
+
+  start(): Promise<EngineOutput> {
+    return this.tls.start();
+  }
+
+  async receive(bytes: Uint8Array): Promise<EngineOutput> {
+    return this.after(await this.tls.receive(bytes));
+  }
+
+  async timeout(name: string): Promise<EngineOutput> {
+    return this.after(await this.tls.timeout(name));
+  }
+
+  transportClosed(reset: boolean): Promise<EngineOutput> {
+    return this.tls.transportClosed(reset);
+  }
+
+  private async after(out: EngineOutput): Promise<EngineOutput> {
+    if (out.failure || out.closed) return out;
+    for (const event of [...out.events]) {
+      if (event.type === 'tls-established') {
+        mergeOutput(
+          out,
+          await this.tls.sendApplicationData(this.greeting, [
+            appMessage(this.greeting, `greeting ${showText(this.greeting)}`),
+          ]),
+        );
+      } else if (event.type === 'app-data') {
+        this.partial = concat(this.partial, event.data);
+        for (let nl = this.partial.indexOf(0x0a); nl >= 0; nl = this.partial.indexOf(0x0a)) {
+          const line = this.partial.slice(0, nl + 1);
+          this.partial = this.partial.slice(nl + 1);
+          mergeOutput(out, await this.tls.sendApplicationData(line, [appMessage(line, `echo ${showText(line)}`)]));
+        }
+      }
+      if (out.failure || out.closed) break;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * How a TLS endpoint (1.2 or 1.3) learns whether the peer's certificate chain is acceptable
+ * (RFC 8446 §4.4.2.4, RFC 5246 §7.4.2): an injected verifier judges the chain as received; the
+ * engines only act on its verdict (send its alert, or check signatures against the leaf's key).
+ */
+import type { Check } from '../engine.ts';
+
+/** The verdict of a certificate chain check (the x509 layer's validateChain, wired by the integrator). */
+export interface CertificateVerdict {
+  ok: boolean;
+  checks: Check[];
+  error?: { code: string; opensslCode: number; opensslText: string };
+  /** The alert to send when `ok` is false (RFC 8446 §6.2); bad_certificate (42) if absent. */
+  alert?: { description: string; code: number };
+  /** The leaf's SubjectPublicKeyInfo (DER): CertificateVerify is checked against it. */
+  leafSpki: Uint8Array | null;
+  leafKeyKind?: 'ecdsa-p256' | 'rsa';
+}
+
+/** Checks a chain as received (DER, leaf first). */
+export type CertificateVerifier = (chain: Uint8Array[]) => Promise<CertificateVerdict>;

@@ -1,0 +1,110 @@
+/**
+ * The exports, checked from outside: the RFC 8448 key log line for line, and captures that tshark
+ * opens and decrypts (TLS 1.3 alone, SMTP with STARTTLS, TLS 1.2 with a separate key log).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'hl-exports-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function vectors(): string {
+  let d = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8; i++, d = dirname(d)) {
+    try {
+      readFileSync(join(d, 'shared/vectors/README.md'));
+      return join(d, 'shared/vectors');
+    } catch {
+      /* keep walking up */
+    }
+  }
+  throw new Error('shared/vectors not found above the test file');
+}
+
+async function lab(...argv: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const code = await main(argv, { stdout: (t) => (out += t), stderr: (t) => (out += t) });
+  return { code, out };
+}
+
+const tshark = (...args: string[]) => execFileSync('tshark', args, { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'ignore'] });
+const noErrors = (file: string, ...extra: string[]) => expect(tshark('-r', file, ...extra, '-Y', '_ws.malformed || _ws.expert.severity == error').trim()).toBe('');
+
+describe('keylog and pcap exports', () => {
+  it('--fixture rfc8448 --format keylog prints exactly the lines of rfc8448-section3.keylog', async () => {
+    const { code, out } = await lab('run', '--scenario', 'tls13', '--fixture', 'rfc8448', '--format', 'keylog');
+    expect(code).toBe(0);
+    expect(out).toBe(readFileSync(join(vectors(), 'rfc8448-section3.keylog'), 'utf8'));
+  });
+
+  it('tls13: tshark decrypts the handshake from the pcap alone (secrets embedded)', async () => {
+    const file = join(dir, 'tls13.pcapng');
+    expect((await lab('run', '--scenario', 'tls13', '--seed', '00', '--format', 'pcap', '--out', file)).code).toBe(0);
+    const text = tshark('-r', file);
+    expect(text).toMatch(/Client Hello/);
+    expect(text).toMatch(/Server Hello, Change Cipher Spec, Encrypted Extensions, Certificate, Certificate Verify, Finished/);
+    noErrors(file);
+  });
+
+  it('smtp-starttls: SMTP frames, then after the 220 the TLS handshake decrypted, then SMTP inside TLS', async () => {
+    const file = join(dir, 'starttls.pcapng');
+    expect((await lab('run', '--scenario', 'smtp-starttls', '--seed', '00', '--format', 'pcap', '--out', file)).code).toBe(0);
+    const lines = tshark('-r', file).split('\n');
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    const ready = at(/SMTP .*S: 220 2\.0\.0 Ready to start TLS/);
+    const hello = at(/Client Hello/);
+    const finished = at(/Encrypted Extensions, Certificate, Certificate Verify, Finished/);
+    const ehloInside = lines.findIndex((l, i) => i > finished && /SMTP .*C: EHLO/.test(l));
+    const queued = at(/S: 250 2\.0\.0 Ok: queued as/);
+    expect(ready).toBeGreaterThan(at(/C: STARTTLS/));
+    expect(hello).toBeGreaterThan(ready);
+    expect(finished).toBeGreaterThan(hello);
+    expect(ehloInside).toBeGreaterThan(finished);
+    expect(queued).toBeGreaterThan(ehloInside);
+    noErrors(file);
+  });
+
+  it('tls12: the CLIENT_RANDOM line of --format keylog decrypts the --format pcap of the same seed', async () => {
+    const { code, out } = await lab('run', '--scenario', 'tls12', '--seed', '07', '--format', 'keylog');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}\n$/);
+    const keylog = join(dir, 'tls12.keylog');
+    writeFileSync(keylog, out);
+    const file = join(dir, 'tls12.pcapng');
+    expect((await lab('run', '--scenario', 'tls12', '--seed', '07', '--format', 'pcap', '--out', file)).code).toBe(0);
+    // Strip the embedded secrets, so only the separate key log can decrypt it.
+    const bare = join(dir, 'tls12-bare.pcapng');
+    execFileSync('editcap', ['--discard-all-secrets', file, bare]);
+    const without = tshark('-r', bare);
+    expect(without).not.toMatch(/HTTP\/1\.1 204/);
+    const decrypted = tshark('-r', bare, '-o', `tls.keylog_file:${keylog}`);
+    expect(decrypted).toMatch(/Server Key Exchange/);
+    expect(decrypted).toMatch(/HEAD \/ HTTP\/1\.1/);
+    expect(decrypted).toMatch(/HTTP\/1\.1 204 No Content/);
+    noErrors(bare, '-o', `tls.keylog_file:${keylog}`);
+  });
+
+  it('smtp-starttls --tls 1.2 shows ServerKeyExchange, ChangeCipherSpec and both Finished in the nested handshake', async () => {
+    const { code, out } = await lab('run', '--scenario', 'smtp-starttls', '--tls', '1.2', '--seed', '00');
+    expect(code).toBe(0);
+    const ready = out.indexOf('220 2.0.0 Ready to start TLS');
+    const after = out.slice(ready);
+    expect(after).toMatch(/S → C {2}\[TLS\] ServerKeyExchange/);
+    expect(after).toMatch(/C → S {2}\[TLS\] ChangeCipherSpec/);
+    expect(after).toMatch(/S → C {2}\[TLS\] ChangeCipherSpec/);
+    expect(after).toMatch(/C → S {2}\[TLS\] Finished/);
+    expect(after).toMatch(/S → C {2}\[TLS\] Finished/);
+    expect(out.trimEnd().split('\n').at(-1)).toMatch(/^outcome: ok \(TLS 1\.2 /);
+  });
+
+  it('tls13 --fault downgrade ends with illegal_parameter (47) sent by the client', async () => {
+    const { code, out } = await lab('run', '--scenario', 'tls13', '--fault', 'downgrade', '--seed', '00');
+    expect(code).toBe(1);
+    expect(out.trimEnd().split('\n').at(-1)).toMatch(/^outcome: failed: client sent fatal alert illegal_parameter \(47\)/);
+  });
+});
