@@ -78,7 +78,8 @@ test('choosing a fault in the picker shows who detects it, the alert on the wire
   await expect(inspector.getByRole('heading', { name: 'Compared' })).toBeVisible();
   await expect(inspector.getByText('notAfter', { exact: true }).first()).toBeVisible();
   await expect(inspector.getByRole('heading', { name: 'The fix' })).toBeVisible();
-  await expect(inspector.getByText(/Renew the certificate before it expires/)).toBeVisible();
+  await expect(inspector.getByRole('heading', { name: 'Renew the certificate' })).toBeVisible();
+  await expect(inspector.getByRole('heading', { name: 'Who notices' })).toBeVisible();
   await expect(page).toHaveURL(/fault=cert-expired/);
 
   // Apply the fix: the same fault, a renewed certificate, and the run succeeds.
@@ -104,8 +105,23 @@ test('the acceptance link: smtp-starttls with cert-expired at the failure step o
   const inspector = page.getByRole('region', { name: '检查器' });
   await expect(inspector.getByRole('heading', { name: '哪里出了问题' })).toBeVisible();
   await expect(inspector.getByText('发出 致命（fatal）告警 certificate_expired（45），已加密。')).toBeVisible();
-  await expect(inspector.getByRole('heading', { name: '校验：处于有效期内' })).toBeVisible();
+  await expect(inspector.getByRole('heading', { name: /^有效期/ })).toBeVisible();
+  await expect(inspector.getByRole('heading', { name: '谁发现' })).toBeVisible();
   await expect(inspector.getByRole('heading', { name: '解决办法' })).toBeVisible();
-  await expect(inspector.getByText(/在证书到期前续期/)).toBeVisible();
+  await expect(inspector.getByRole('heading', { name: '续期证书' })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+});
+
+test('TLS 1.2: the ECDHE secret and the RSA pre-master secret compared side by side, and the TLS 1.2 key derivation', async ({ page }) => {
+  await openRun(page, 'scenario=tls12&seed=00&lang=en&step=999');
+  const transcript = page.getByRole('region', { name: 'Transcript' });
+  const inspector = page.getByRole('region', { name: 'Inspector' });
+  await transcript.getByRole('button', { name: /X25519 key exchange \(server\)/ }).click();
+  await expect(inspector.getByText('Both sides computed the same shared secret, byte for byte.')).toBeVisible();
+  await transcript.getByRole('button', { name: /Key block/ }).first().click();
+  await expect(inspector.getByRole('heading', { name: 'Key derivation (RFC 5246 §8.1, RFC 7627)' })).toBeVisible();
+
+  await openRun(page, 'scenario=tls12-rsa&seed=00&lang=en&step=999');
+  await transcript.getByRole('button', { name: /Pre-master secret, decrypted/ }).click();
+  await expect(inspector.getByText(/Both sides hold the same pre-master secret/)).toBeVisible();
 });
