@@ -160,6 +160,7 @@ export const en = {
   },
   compressedNote: 'Long waits are compressed: a zigzag break marks each one, labelled with its real duration.',
   timeAxis: 'Virtual time',
+  statesLabel: 'Engine states after this step',
   tlsBand: 'TLS handshake',
   tlsBandNested: 'TLS handshake inside STARTTLS',
   smtpTlsBand: 'SMTP inside TLS',

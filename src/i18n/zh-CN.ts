@@ -90,6 +90,7 @@ export const zhCN: Messages = {
   },
   compressedNote: '较长的等待已压缩显示：每处以锯齿断口标出，并注明实际时长。',
   timeAxis: '虚拟时间',
+  statesLabel: '这一步之后各引擎的状态',
   tlsBand: 'TLS 握手',
   tlsBandNested: 'STARTTLS 内的 TLS 握手',
   smtpTlsBand: 'TLS 内的 SMTP',
