@@ -18,11 +18,12 @@ export const USAGE = `usage: npm run -s lab -- <command>
   scenarios [--json]                       the scenario and fault ids
   run --scenario ID [--fault ID]... [--fix ID]... [--tls 1.2|1.3] [--group G] [--suite S] [--policy P]
       [--seed HEX] [--fixture rfc8448] [--format text|json|keylog|pcap] [--out FILE]
-  probe URL [--servername NAME] [--trust PEM] [--tls 1.2|1.3] [--group G] [--suite S] [--require-tls]
-      [--user U --password P] [--from A --to B]... [--helo NAME] [--timeout S] [--format ...] [--out FILE]
+  probe URL [--servername NAME] [--trust PEM] [--crl PEM] [--tls 1.2|1.3] [--group G] [--suite S]
+      [--require-tls] [--user U --password P] [--from A --to B]... [--helo NAME] [--timeout S]
+      [--format ...] [--out FILE]
       URL: tls://host:port, smtp://host:port, submission://host:port, smtps://host:port
-  serve URL [--servername NAME] [--cert PEM --key PEM | --ca-out FILE] [--user U --password P]
-      [--fault ID]... [--trace FILE] [--once] [--timeout S]
+  serve URL [--servername NAME] [--cert PEM --key PEM | --ca-out FILE] [--key-type ecdsa|rsa]
+      [--user U --password P] [--fault ID]... [--trace FILE] [--once] [--timeout S]
   decode HEX|-                             a TLS record or handshake message, field by field`;
 
 export interface CliIo {

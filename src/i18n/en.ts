@@ -240,6 +240,10 @@ export const en = {
   outcomeFailed: (summary: string) => `Failed: ${summary}`,
   outcomeHazard: 'It worked, but it should not have: see the explanation.',
 
+  toolsHeading: 'Share, export, decode',
+  toolsOpen: 'Open the tools',
+  toolsClose: 'Close the tools',
+
   scenarios,
   faults,
   fixes,

@@ -170,6 +170,10 @@ export const zhCN: Messages = {
   outcomeFailed: (summary: string) => `失败：${summary}`,
   outcomeHazard: '虽然成功了，但本不该这样：请看说明。',
 
+  toolsHeading: '分享、导出与解码',
+  toolsOpen: '打开工具',
+  toolsClose: '收起工具',
+
   scenarios: {
     'smtp-plain': '25 端口上的 SMTP，不加密',
     tls13: '单独的 TLS 1.3 握手',

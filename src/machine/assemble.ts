@@ -21,6 +21,7 @@ import {
 } from '../scenario/fixtures/rfc8448.ts';
 import { makeCertificateVerifier } from '../scenario/verifier.ts';
 import type { PreparedRun } from './prepare.ts';
+import type { TlsSpec } from '../scenario/spec.ts';
 import type { SessionAssembly } from './run-session.ts';
 import type { AttackerInput } from './attacker.machine.ts';
 
@@ -78,8 +79,22 @@ function tlsFactories(prepared: PreparedRun, now: number): { client: () => TlsEn
 }
 
 /** A server that speaks what its configuration allows, TLS 1.3 and/or 1.2, chosen per ClientHello. */
-function serverFork(prepared: PreparedRun, identity: { chain: Uint8Array[]; signingKey: SigningKey; provider: CryptoProvider }): TlsEngine {
-  const tls = prepared.spec.tls!;
+function serverFork(prepared: PreparedRun, identity: ServerIdentityInput): TlsEngine {
+  return makeServerFork(prepared.spec.tls!, identity);
+}
+
+export interface ServerIdentityInput {
+  chain: Uint8Array[];
+  signingKey: SigningKey;
+  provider: CryptoProvider;
+}
+
+/**
+ * The server side of a TlsSpec as one engine: the version fork over TLS 1.3 and TLS 1.2 servers
+ * with the spec's versions, suites, groups and quirks. Shared with `lab serve`, which runs the
+ * same server on a real socket.
+ */
+export function makeServerFork(tls: TlsSpec, identity: ServerIdentityInput): TlsEngine {
   const base = {
     provider: identity.provider,
     certificateChain: identity.chain,

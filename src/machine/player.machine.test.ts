@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, SimulatedClock, transition } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
-import { playerMachine, type PlayerEvent } from './player.machine.ts';
+import { playerMachine, rangeBounds, type PlayerEvent } from './player.machine.ts';
 
 const EVENTS: PlayerEvent[] = [
   { type: 'learner.next' },
@@ -90,5 +90,54 @@ describe('player machine', () => {
     expect(actor.getSnapshot().matches('idle')).toBe(true);
     actor.send({ type: 'learner.speed', speed: Number.NaN });
     expect(actor.getSnapshot().context.speed).toBe(1);
+  });
+
+  it('a range lock makes from the start and to the end: next, back, first, last, jump and play stay inside', () => {
+    const clock = new SimulatedClock();
+    const actor = createActor(playerMachine, { input: { total: 10 }, clock }).start();
+    actor.send({ type: 'player.load', total: 10, range: { from: 3, to: 5 } });
+    const snap = () => actor.getSnapshot();
+    expect(snap().context.index).toBe(3);
+    expect(snap().hasTag('atStart')).toBe(true);
+    actor.send({ type: 'learner.back' });
+    expect(snap().context.index).toBe(3);
+    actor.send({ type: 'learner.next' });
+    actor.send({ type: 'learner.next' });
+    expect(snap().context.index).toBe(5);
+    expect(snap().matches('ended')).toBe(true);
+    actor.send({ type: 'learner.next' });
+    expect(snap().context.index).toBe(5);
+    actor.send({ type: 'learner.jump', index: 9 });
+    expect(snap().context.index).toBe(5);
+    actor.send({ type: 'learner.first' });
+    expect(snap().context.index).toBe(3);
+    actor.send({ type: 'learner.last' });
+    expect(snap().context.index).toBe(5);
+    // Play at the end starts over at the range's start, then stops at its end.
+    actor.send({ type: 'learner.play' });
+    expect(snap().context.index).toBe(3);
+    clock.increment(1000);
+    clock.increment(1000);
+    expect(snap().context.index).toBe(5);
+    clock.increment(5000);
+    expect(snap().context.index).toBe(5);
+    expect(snap().matches('ended')).toBe(true);
+  });
+
+  it('a range given later clamps the index into it, and an empty range clears the lock', () => {
+    const actor = createActor(playerMachine, { input: { total: 8, index: 7 } }).start();
+    actor.send({ type: 'player.range', range: { from: 2, to: 4 } });
+    expect(actor.getSnapshot().context).toMatchObject({ index: 4, from: 2, to: 4 });
+    expect(actor.getSnapshot().matches('ended')).toBe(true);
+    actor.send({ type: 'player.range', range: {} });
+    expect(actor.getSnapshot().context).toMatchObject({ index: 4, from: 0, to: 8 });
+    expect(actor.getSnapshot().matches('paused')).toBe(true);
+  });
+
+  it('range bounds are clamped to the run and ordered: from <= to', () => {
+    expect(rangeBounds(10, { from: 4, to: 2 })).toEqual({ from: 2, to: 2 });
+    expect(rangeBounds(10, { from: -5, to: 50 })).toEqual({ from: 0, to: 10 });
+    expect(rangeBounds(10, { from: null, to: 6 })).toEqual({ from: 0, to: 6 });
+    expect(rangeBounds(0, { from: 3, to: 4 })).toEqual({ from: 0, to: 0 });
   });
 });

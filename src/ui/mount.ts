@@ -4,6 +4,7 @@
  */
 import { mount, unmount } from 'svelte';
 import App from './App.svelte';
+import type { AppControl } from './control.svelte.ts';
 import { defaultLinkState, parseLink, type LinkProblem, type LinkState } from './deep-link.ts';
 
 export interface MountOptions {
@@ -16,6 +17,11 @@ export interface MountOptions {
   syncHash?: boolean;
   /** The app owns the page: header and main landmarks, `<html lang>`, the document title. */
   standalone?: boolean;
+  /**
+   * Drive the app from outside (the custom element, the iframe page): `control.send(...)` commands,
+   * `control.on(...)` events, `control.update(...)` the view (controls, range, autoplay, speed).
+   */
+  control?: AppControl;
 }
 
 function preferredLang(): 'en' | 'zh-CN' {
@@ -46,7 +52,7 @@ export function mountApp(target: HTMLElement, options: MountOptions = {}): () =>
     initial = parsed.state;
     problems = parsed.problems;
   }
-  const app = mount(App, { target, props: { initial, problems, syncHash: options.syncHash ?? false, standalone: options.standalone ?? false } });
+  const app = mount(App, { target, props: { initial, problems, syncHash: options.syncHash ?? false, standalone: options.standalone ?? false, control: options.control } });
   return () => {
     void unmount(app);
   };

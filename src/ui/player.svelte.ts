@@ -4,7 +4,7 @@
  * by comparing state values.
  */
 import { createActor, type SnapshotFrom } from 'xstate';
-import { playerMachine, type PlayerEvent } from '../machine/player.machine.ts';
+import { playerMachine, type PlayerEvent, type PlayerRange } from '../machine/player.machine.ts';
 
 export class PlayerState {
   readonly #actor = createActor(playerMachine, { input: { total: 0 } });
@@ -30,6 +30,13 @@ export class PlayerState {
   get total(): number {
     return this.snapshot.context.total;
   }
+  /** The range the player is locked to (0 and `total` when unlocked). */
+  get from(): number {
+    return this.snapshot.context.from;
+  }
+  get to(): number {
+    return this.snapshot.context.to;
+  }
   get speed(): number {
     return this.snapshot.context.speed;
   }
@@ -47,9 +54,14 @@ export class PlayerState {
     this.#actor.send(event);
   }
 
-  /** A new trace: `total` steps, starting at `index` (a deep link's step). Stops playing. */
-  load(total: number, index = 0): void {
-    this.#actor.send({ type: 'player.load', total, index });
+  /** A new trace: `total` steps, starting at `index` (a deep link's step), or at the range's start. Stops playing. */
+  load(total: number, index?: number, range?: PlayerRange): void {
+    this.#actor.send({ type: 'player.load', total, index, range });
+  }
+
+  /** Lock the player to part of the run (an embed's `from`/`to`). */
+  lock(range: PlayerRange): void {
+    this.#actor.send({ type: 'player.range', range });
   }
 
   stop(): void {

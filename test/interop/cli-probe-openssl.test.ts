@@ -259,7 +259,10 @@ describe('lab probe: bad usage and unreachable hosts exit 2 with one line', () =
   for (const argv of [
     ['probe'],
     ['probe', 'http://example.net'],
-    ['probe', 'tls://127.0.0.1:1', '--tls', '1.2'],
+    ['probe', 'tls://127.0.0.1:1', '--tls', '1.4'],
+    ['probe', 'tls://127.0.0.1:1', '--suite', 'TLS_RSA_WITH_AES_128_GCM_SHA256'],
+    ['probe', 'tls://127.0.0.1:1', '--tls', '1.2', '--suite', 'TLS_AES_128_GCM_SHA256'],
+    ['probe', 'tls://127.0.0.1:1', '--crl', '/nonexistent/crl.pem'],
     ['probe', 'tls://127.0.0.1:1', '--format', 'pcap'],
     ['probe', 'tls://127.0.0.1:1', '--user', 'a', '--password', 'b'],
     ['probe', 'smtp://127.0.0.1:1', '--from', 'a@example.test'],
@@ -277,9 +280,16 @@ describe('lab probe: bad usage and unreachable hosts exit 2 with one line', () =
     });
   }
 
-  it('says plainly that TLS 1.2 is not available yet', async () => {
-    const { stderr } = await lab('probe', 'tls://127.0.0.1:1', '--tls', '1.2');
-    expect(stderr).toMatch(/^lab: --tls 1\.2 is not available yet/);
+  it('names the suites a version accepts when --suite belongs to the other one', async () => {
+    const { stderr } = await lab('probe', 'tls://127.0.0.1:1', '--tls', '1.2', '--suite', 'TLS_AES_128_GCM_SHA256');
+    expect(stderr).toMatch(/^lab: --suite must be one of TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, /);
+  });
+
+  it('a --crl file with no CRL in it names the file', async () => {
+    const files = await pki();
+    const { code, stderr } = await lab('probe', 'tls://127.0.0.1:1', '--crl', files.caPath);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`lab: --crl ${files.caPath} holds no X509 CRL block\n`);
   });
 
   it('a --trust file that is not PEM names the file', async () => {

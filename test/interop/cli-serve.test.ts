@@ -377,7 +377,9 @@ describe('lab serve: bad usage exits 2 with one line', () => {
   for (const argv of [
     ['serve'],
     ['serve', 'ftp://127.0.0.1:2121'],
-    ['serve', 'tls://127.0.0.1:4433', '--fault', 'cert-expired'],
+    ['serve', 'tls://127.0.0.1:4433', '--fault', 'tamper-record'],
+    ['serve', 'tls://127.0.0.1:4433', '--key-type', 'dsa'],
+    ['serve', 'tls://127.0.0.1:4433', '--cert', '/nonexistent.pem', '--key', '/nonexistent.pem', '--key-type', 'rsa'],
     ['serve', 'tls://127.0.0.1:4433', '--fault', 'nope'],
     ['serve', 'tls://127.0.0.1:4433', '--cert', '/nonexistent.pem'],
     ['serve', 'tls://127.0.0.1:4433', '--user', 'alice', '--password', 'x'],

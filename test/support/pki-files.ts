@@ -1,7 +1,8 @@
 /**
- * A PKI for interop tests as files: makePki's root, intermediate and leaf (ECDSA P-256) written as
- * PEM under a fresh directory in os.tmpdir(), for OpenSSL (-cert, -cert_chain, -key), Nodemailer's
- * smtp-server (key, cert) and the lab (--trust, --cert, --key). `remove()` deletes the directory.
+ * A PKI for interop tests as files: makePki's root, intermediate and leaf (ECDSA P-256 unless the
+ * leaf asks for RSA) written as PEM under a fresh directory in os.tmpdir(), for OpenSSL (-cert,
+ * -cert_chain, -key, -CAfile, -CRL), Nodemailer's smtp-server (key, cert) and the lab (--trust,
+ * --crl, --cert, --key). `remove()` deletes the directory.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { createWebCryptoProvider } from '../../src/crypto/webcrypto-provider.ts';
 import { freshEntropy } from '../../src/crypto/entropy.ts';
 import { encodePem } from '../../src/protocol/x509/pem.ts';
-import { makePki, type LeafSpec } from '../../src/protocol/x509/pki.ts';
+import { makePki, type LeafSpec, type PkiSpec } from '../../src/protocol/x509/pki.ts';
 
 export interface PkiFiles {
   dir: string;
@@ -23,11 +24,18 @@ export interface PkiFiles {
   keyPath: string;
   chainPem: string;
   keyPem: string;
+  /** The CRL from the leaf's issuer, when the spec asked for one. */
+  crlPath?: string;
   remove(): void;
 }
 
 export async function writePki(leaf: LeafSpec, now = Date.now()): Promise<PkiFiles> {
-  const pki = await makePki(createWebCryptoProvider({ entropy: freshEntropy() }), { now, leaf });
+  return writePkiSpec({ now, leaf });
+}
+
+/** Any makePki spec as files (the intermediate must exist: the files name it). */
+export async function writePkiSpec(spec: PkiSpec): Promise<PkiFiles> {
+  const pki = await makePki(createWebCryptoProvider({ entropy: freshEntropy() }), spec);
   const dir = mkdtempSync(join(tmpdir(), 'hl-cli-pki-'));
   const leafPem = encodePem('CERTIFICATE', pki.leaf.der);
   const intermediatePem = encodePem('CERTIFICATE', pki.intermediate!.der);
@@ -44,9 +52,15 @@ export async function writePki(leaf: LeafSpec, now = Date.now()): Promise<PkiFil
   writeFileSync(files.intermediatePath, intermediatePem);
   writeFileSync(files.chainPath, leafPem + intermediatePem);
   writeFileSync(files.keyPath, keyPem);
+  let crlPath: string | undefined;
+  if (pki.crls.length) {
+    crlPath = join(dir, 'crl.pem');
+    writeFileSync(crlPath, encodePem('X509 CRL', pki.crls[0]));
+  }
   return {
     dir,
     ...files,
+    ...(crlPath ? { crlPath } : {}),
     chainPem: leafPem + intermediatePem,
     keyPem,
     remove: () => rmSync(dir, { recursive: true, force: true }),

@@ -1,20 +1,22 @@
 /**
  * Certificates for real connections: the probe's trust store (a PEM file, or the Mozilla roots
- * Node ships), and the server's identity (a fresh PKI from makePki for the names it serves, its
- * root written as PEM for the client's -CAfile; or the user's own certificate and key).
+ * Node ships) and CRLs, and the server's identity (a fresh PKI from makePki for the names it
+ * serves, as the served scenario's spec describes it, its root written as PEM for the client's
+ * -CAfile and its CRL beside it; or the user's own certificate and key).
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { DecodeError } from '../../protocol/bytes/errors.ts';
 import type { CryptoProvider, SigningKey } from '../../protocol/crypto-provider.ts';
 import { tryDecodeCertificate } from '../../protocol/x509/certificate.ts';
+import { tryDecodeCrl } from '../../protocol/x509/crl.ts';
 import { decodePem, encodePem } from '../../protocol/x509/pem.ts';
 import { makePki } from '../../protocol/x509/pki.ts';
 import { UsageError } from '../args.ts';
+import { realLeaf, servedNames, type ServePlan } from './serve-faults.ts';
 
 function readText(path: string, option: string): string {
   try {
@@ -65,6 +67,10 @@ export interface ServerIdentity {
   signingKey: SigningKey;
   /** Where the root CA was written (a fresh PKI only). */
   caPath?: string;
+  /** The root at caPath did not issue the chain (a client trusting it cannot build a path). */
+  caIsUnrelated?: boolean;
+  /** Where the CRL was written, when the leaf's issuer publishes one. */
+  crlPath?: string;
   /** One line for the console: whose certificate, for which names. */
   description: string;
 }
@@ -102,36 +108,106 @@ export function loadIdentity(certPath: string, keyPath: string): ServerIdentity 
   };
 }
 
-/** Addresses a SAN should not name: the wildcard bind addresses. */
-const UNSPECIFIED = new Set(['0.0.0.0', '::']);
+/** `ca.pem` → `ca.crl.pem`: the CRL goes next to the CA it belongs with. */
+export function crlPathFor(caPath: string): string {
+  return caPath.endsWith('.pem') ? `${caPath.slice(0, -4)}.crl.pem` : `${caPath}.crl.pem`;
+}
 
-/**
- * A fresh root, intermediate and leaf (ECDSA P-256) valid now, the leaf for `serverName` plus the
- * address the server listens on; the root written as PEM to `caOut` (default: a new temporary
- * directory), for the client to trust.
- */
-export async function freshIdentity(
-  provider: CryptoProvider,
-  opts: { serverName: string; listenHost: string; now: number; caOut?: string },
-): Promise<ServerIdentity> {
-  const names = [opts.serverName];
-  if (isIP(opts.listenHost) && !UNSPECIFIED.has(opts.listenHost) && opts.listenHost !== opts.serverName)
-    names.push(opts.listenHost);
-  const dnsNames = names.filter((n) => !isIP(n));
-  const ipAddresses = names.filter((n) => isIP(n));
-  const pki = await makePki(provider, { now: opts.now, leaf: { dnsNames, ipAddresses } });
-  const caPath = opts.caOut ?? join(mkdtempSync(join(tmpdir(), 'handshake-lab-')), 'ca.pem');
+function writePem(path: string, label: 'CERTIFICATE' | 'X509 CRL', der: Uint8Array, option: string): void {
   try {
-    writeFileSync(caPath, encodePem('CERTIFICATE', pki.root.der));
+    writeFileSync(path, encodePem(label, der));
   } catch (e) {
     throw new UsageError(
-      `cannot write --ca-out ${caPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      `cannot write ${option} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
     );
   }
+}
+
+/**
+ * The certificates of a served scenario, made now: root, intermediate and leaf from the spec's
+ * PKI (ECDSA P-256, or RSA when the spec's leaf says so), the leaf for the served names (see
+ * realLeaf), the CRL when the spec asks for one. The root the client should trust is written as
+ * PEM to `caOut` (default: a new temporary directory) — an unrelated root when the spec's client
+ * trusts another one — and the CRL next to it.
+ */
+export async function issueIdentity(
+  provider: CryptoProvider,
+  plan: ServePlan,
+  opts: { serverName: string; listenHost: string; caOut?: string },
+): Promise<ServerIdentity> {
+  const spec = plan.spec;
+  const tls = spec.tls!;
+  const served = servedNames(opts.serverName, opts.listenHost);
+  const leaf = realLeaf(tls, served);
+  const pki = await makePki(provider, { now: spec.clock, ...tls.pki, leaf });
+  // Another CA, same names, other keys: what a client with the wrong trust store trusts.
+  const anchor =
+    tls.client.trust === 'other-root'
+      ? await makePki(provider, {
+          now: spec.clock,
+          leaf: { dnsNames: served.dnsNames, ipAddresses: served.ipAddresses },
+        })
+      : pki;
+  const caPath = opts.caOut ?? join(mkdtempSync(join(tmpdir(), 'handshake-lab-')), 'ca.pem');
+  writePem(caPath, 'CERTIFICATE', anchor.root.der, '--ca-out');
+  let crlPath: string | undefined;
+  if (pki.crls.length) {
+    crlPath = crlPathFor(caPath);
+    writePem(crlPath, 'X509 CRL', pki.crls[0], 'the CRL');
+  }
+  const names = [...(leaf.dnsNames ?? []), ...(leaf.ipAddresses ?? [])];
   return {
-    chain: pki.chain,
-    signingKey: pki.leaf.key,
+    chain: tls.server.chain === 'leaf' ? [pki.leaf.der] : pki.chain,
+    signingKey: tls.server.signingKey === 'other' ? await provider.generateSigningKey(pki.leaf.key.kind) : pki.leaf.key,
     caPath,
-    description: `a fresh Handshake Lab CA, leaf for ${names.join(', ')}`,
+    ...(anchor !== pki ? { caIsUnrelated: true } : {}),
+    ...(crlPath ? { crlPath } : {}),
+    description: `a fresh Handshake Lab CA, ${pki.leaf.key.kind === 'rsa' ? 'RSA' : 'ECDSA P-256'} leaf for ${names.join(', ')}`,
   };
+}
+
+/** The user's certificate and key, as the spec's server uses them (the leaf alone, another key). */
+export async function servedOwnIdentity(
+  provider: CryptoProvider,
+  plan: ServePlan,
+  own: ServerIdentity,
+): Promise<ServerIdentity> {
+  const tls = plan.spec.tls!;
+  return {
+    ...own,
+    chain: tls.server.chain === 'leaf' ? own.chain.slice(0, 1) : own.chain,
+    signingKey:
+      tls.server.signingKey === 'other' ? await provider.generateSigningKey(own.signingKey.kind) : own.signingKey,
+  };
+}
+
+/** `--crl FILE`: every X509 CRL block of a PEM file (or one DER CRL), each checked to be a CRL. */
+export function readCrls(path: string): Uint8Array[] {
+  let raw: Buffer;
+  try {
+    raw = readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`cannot read --crl ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const text = raw.toString('latin1');
+  let crls: Uint8Array[];
+  if (text.includes('-----BEGIN')) {
+    try {
+      crls = decodePem(text)
+        .filter((b) => b.label === 'X509 CRL')
+        .map((b) => b.der);
+    } catch (e) {
+      if (e instanceof DecodeError) throw new UsageError(`--crl ${path} is not PEM: ${e.message}`);
+      throw e;
+    }
+    if (crls.length === 0) throw new UsageError(`--crl ${path} holds no X509 CRL block`);
+  } else {
+    crls = [new Uint8Array(raw)];
+  }
+  for (const [i, der] of crls.entries()) {
+    const decoded = tryDecodeCrl(der);
+    if (decoded instanceof DecodeError)
+      throw new UsageError(`--crl ${path}: CRL ${i + 1} is not an X.509 CRL: ${decoded.message}`);
+  }
+  return crls;
 }

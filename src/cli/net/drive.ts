@@ -66,9 +66,19 @@ export interface DriveOptions {
   lingerMs?: number;
   /** Milliseconds, monotonic (default `performance.now`). */
   clock?: () => number;
+  /**
+   * Start the engine this long after the TCP handshake (an overloaded server whose processes are
+   * all busy: the kernel accepted the connection, nobody answers yet). Not counted in `timeoutMs`.
+   */
+  startDelayMs?: number;
+  /**
+   * Instead of sending its `atSegment`-th data segment (1 for the first), this side resets the
+   * connection (TCP RST, no alert): a server that crashes or is cut off mid-handshake.
+   */
+  reset?: { atSegment: number; why: string };
 }
 
-export type DriveEnd = 'closed' | 'peer-closed' | 'timeout' | 'error' | 'connect-error';
+export type DriveEnd = 'closed' | 'peer-closed' | 'timeout' | 'error' | 'connect-error' | 'reset';
 
 export interface DriveResult {
   end: DriveEnd;
@@ -124,6 +134,11 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
   let finished = false;
   let lastSegment: number | undefined;
   let connectError: DriveResult['connectError'];
+  /** Data segments this side has sent (or was about to send, for the reset). */
+  let sentSegments = 0;
+  /** While the start is delayed: ends the wait early (the peer left). */
+  let cancelStartDelay: (() => void) | undefined;
+  let started = false;
 
   const control = (from: Party, name: keyof typeof FLAGS) => {
     const t = at();
@@ -169,13 +184,14 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
   };
   const received = new ReceivedView(showReceived, mode === 'starttls' || mode === 'implicit');
 
-  const recordFailure = (failure: Failure) => {
+  /** `encrypted`: whether the alert that announces the failure travels in a protected record. */
+  const recordFailure = (failure: Failure, encrypted = summary.tlsActive) => {
     const t = at();
     if (summary.failure) {
       recorder.note(local, t, 'failure', failure.message, `check/${failure.check}`);
       return;
     }
-    recorder.failure(local, t, failure, { encrypted: summary.tlsActive });
+    recorder.failure(local, t, failure, { encrypted });
     summary.failure = {
       party: failure.detectedBy,
       check: failure.check,
@@ -186,7 +202,7 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
       ...(failure.reply ? { reply: failure.reply } : {}),
       ...(failure.check.endsWith('timeout') ? { timer: failure.compared?.[0]?.value ?? 'timeout' } : {}),
       transient: Boolean(failure.reply && failure.reply.code >= 400 && failure.reply.code < 500),
-      encrypted: summary.tlsActive,
+      encrypted,
     };
   };
 
@@ -200,6 +216,7 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
     const finish = (end: DriveEnd) => {
       if (finished) return;
       finished = true;
+      cancelStartDelay?.();
       clearTimers();
       clearTimeout(overall);
       if (linger) clearTimeout(linger);
@@ -275,8 +292,18 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
       if (finished) return;
       for (const e of out.events) event(e);
       // The failure is the decision; the alert or the QUIT that announces it goes out after it, as in a simulated run.
-      if (out.failure) recordFailure(out.failure);
+      if (out.failure) {
+        // As the simulated session decides it: by the alert's own record, sent or received.
+        const alertUnits = [...out.units, ...out.events.flatMap((e) => (e.type === 'received' ? e.units : []))].filter(
+          (u) => u.messages.some((m) => m.alert),
+        );
+        recordFailure(
+          out.failure,
+          alertUnits.length ? alertUnits.some((u) => u.protection !== 'plaintext') : summary.tlsActive,
+        );
+      }
       if (out.units.length > 0 && !localFin && socket.writable) {
+        if (++sentSegments === options.reset?.atSegment) return resetConnection(options.reset.why);
         const bytes = concat(...out.units.map((u) => u.bytes));
         const index = segment(local, bytes);
         const t = at();
@@ -291,6 +318,15 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
         clearTimers();
         endLocal();
       }
+    };
+
+    /** A TCP reset from this side instead of the data it was about to send. */
+    const resetConnection = (why: string) => {
+      recorder.phase = 'close';
+      control(local, 'RST');
+      recordFailure({ detectedBy: local, check: 'tcp.reset', message: why });
+      socket.resetAndDestroy();
+      finish('reset');
     };
 
     const run = (step: () => Promise<EngineOutput>) => {
@@ -354,7 +390,54 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
         control('client', 'ACK');
       }
       recorder.phase = mode === 'implicit' || mode === 'tls-only' ? 'tls' : 'smtp';
-      run(() => engine.start());
+      const delay = options.startDelayMs ?? 0;
+      if (delay <= 0) {
+        started = true;
+        run(() => engine.start());
+        return;
+      }
+      const since = at();
+      recorder.note(
+        local,
+        since,
+        'lab.start-delay',
+        `${local} busy: it will answer this connection only after ${delay / 1000} s`,
+        'note/lab.start-delay',
+      );
+      run(
+        () =>
+          new Promise<EngineOutput>((resolve) => {
+            const timer = setTimeout(() => {
+              cancelStartDelay = undefined;
+              started = true;
+              recorder.wait(
+                local,
+                since,
+                at(),
+                'latency',
+                `${local} busy for ${delay / 1000} s`,
+                'note/lab.start-delay',
+              );
+              resolve(engine.start());
+            }, delay);
+            cancelStartDelay = () => {
+              cancelStartDelay = undefined;
+              clearTimeout(timer);
+              if (!finished) {
+                recordFailure({
+                  detectedBy: local,
+                  check: 'lab.start-delay',
+                  message: `the ${peer} left after ${Math.round(at() - since) / 1000} s, before this ${local} (busy for ${delay / 1000} s) answered`,
+                  compared: [
+                    { name: `${peer} waited`, value: `${Math.round(at() - since) / 1000} s`, kind: 'text' },
+                    { name: `${local} busy for`, value: `${delay / 1000} s`, kind: 'text' },
+                  ],
+                });
+              }
+              resolve({ units: [], events: [], closed: true });
+            };
+          }),
+      );
     };
 
     socket.on('data', (chunk: Buffer) => {
@@ -371,11 +454,12 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
     socket.on('end', () => {
       if (finished) return;
       peerFin = true;
+      if (!started) cancelStartDelay?.();
       // After the engine has read what came before the FIN, so the trace keeps the wire's order.
       chain = chain.then(() => {
         if (!finished) control(peer, 'FIN');
       });
-      if (!engineClosed && !transportReported) {
+      if (!engineClosed && !transportReported && started) {
         transportReported = true;
         run(() => engine.transportClosed(false));
       }
@@ -392,6 +476,7 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
         return;
       }
       reset = true;
+      if (!started) cancelStartDelay?.();
       chain = chain.then(() => {
         if (!finished) control(peer, 'RST');
       });
@@ -399,7 +484,8 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
     socket.on('close', () => {
       if (finished) return;
       if (!connected) return finish('connect-error');
-      if (!engineClosed && !transportReported) {
+      if (!started) cancelStartDelay?.();
+      if (!engineClosed && !transportReported && started) {
         transportReported = true;
         run(() => engine.transportClosed(reset));
       }

@@ -2,7 +2,9 @@
  * `lab probe URL`: the project's own client engines against a real server over TCP, recorded as
  * the same trace a simulated run makes (meta.source `probe`), printed in any export format and
  * ending with the same `outcome:` line. Without --from/--to an SMTP probe sends no message: the
- * client goes as far as EHLO after TLS (and AUTH when asked), then QUIT.
+ * client goes as far as EHLO after TLS (and AUTH when asked), then QUIT. TLS 1.3 by default, the
+ * TLS 1.2 client with `--tls 1.2` (one version at a time: a probe says what a server does with
+ * exactly that version).
  */
 import { connect } from 'node:net';
 import { hostname } from 'node:os';
@@ -15,14 +17,15 @@ import { SmtpClientEngine, type SmtpClientConfig } from '../../protocol/smtp/cli
 import { ConnectionStack } from '../../protocol/stack.ts';
 import type { CipherSuiteName, NamedGroupName } from '../../protocol/tls/constants.ts';
 import { Tls13Client } from '../../protocol/tls13/client.ts';
+import { Tls12Client } from '../../protocol/tls12/client.ts';
 import { GENERATOR } from '../../machine/run-scenario.ts';
-import { GROUPS, TLS13_SUITES } from '../../scenario/catalogue.ts';
+import { GROUPS, TLS12_SUITES, TLS13_SUITES, type ScenarioId } from '../../scenario/catalogue.ts';
 import { makeCertificateVerifier } from '../../scenario/verifier.ts';
 import { TraceRecorder } from '../../trace/recorder.ts';
 import type { RunOptions } from '../../trace/types.ts';
 import { UsageError, allowOnly, oneOf, single, type ParsedArgs } from '../args.ts';
 import { emit, type CliIo } from '../main.ts';
-import { loadTrust } from './certificates.ts';
+import { loadTrust, readCrls } from './certificates.ts';
 import { DEFAULT_TIMEOUT_MS, drive } from './drive.ts';
 import { readAccount, readServerName, readTimeout } from './options.ts';
 import { probeOutcome } from './outcome.ts';
@@ -34,6 +37,7 @@ export const FORMATS = ['text', 'json', 'keylog', 'pcap'] as const;
 const PROBE_OPTIONS = [
   'servername',
   'trust',
+  'crl',
   'tls',
   'group',
   'suite',
@@ -76,15 +80,12 @@ export async function probeCommand(args: ParsedArgs, io: CliIo): Promise<number>
     );
   const target: Target = parseTarget(args.positional[0], 'probe');
   const version = oneOf('tls', single(args, 'tls'), ['1.2', '1.3'] as const) ?? '1.3';
-  if (version === '1.2')
-    throw new UsageError(
-      '--tls 1.2 is not available yet: the TLS 1.2 client engine has not landed (lab probe speaks TLS 1.3)',
-    );
   const format = oneOf('format', single(args, 'format'), FORMATS) ?? 'text';
   const out = single(args, 'out');
   if (format === 'pcap' && !out) throw new UsageError('--format pcap needs --out FILE (it is binary)');
   const group = oneOf('group', single(args, 'group'), GROUPS) ?? 'x25519';
-  const suite = oneOf('suite', single(args, 'suite'), TLS13_SUITES);
+  const suiteText = single(args, 'suite');
+  const suite = version === '1.3' ? oneOf('suite', suiteText, TLS13_SUITES) : oneOf('suite', suiteText, TLS12_SUITES);
   const serverName = readServerName(args, target.host);
   const timeoutMs = readTimeout(args, DEFAULT_TIMEOUT_MS / 1000);
   const account = readAccount(args);
@@ -100,14 +101,30 @@ export async function probeCommand(args: ParsedArgs, io: CliIo): Promise<number>
   if ((from === undefined) !== (to.length === 0))
     throw new UsageError('--from and --to go together (give both to send a message; neither to probe only)');
   const trust = loadTrust(single(args, 'trust'));
+  const crlPath = single(args, 'crl');
+  const crls = crlPath ? readCrls(crlPath) : [];
 
   const provider = createWebCryptoProvider({ entropy: freshEntropy() });
   const wallStart = Date.now();
-  const verify = makeCertificateVerifier(provider, { trustAnchors: trust.anchors, crls: [] }, serverName, () =>
-    Date.now(),
+  // RSA key transport encrypts to the leaf's key, which must allow it (RFC 5280 §4.2.1.3).
+  const rsaKeyTransport = suite === 'TLS_RSA_WITH_AES_128_GCM_SHA256';
+  const verify = makeCertificateVerifier(
+    provider,
+    { trustAnchors: trust.anchors, crls },
+    serverName,
+    () => Date.now(),
+    rsaKeyTransport ? { leafKeyUsage: 'keyEncipherment' } : {},
   );
   const groups: NamedGroupName[] = group === 'x25519' ? ['x25519', 'secp256r1'] : ['secp256r1', 'x25519'];
-  const makeTls = () =>
+  const makeTls12 = () =>
+    new Tls12Client({
+      provider,
+      verifyServerCertificate: verify,
+      serverName,
+      ...(suite ? { cipherSuites: [suite as CipherSuiteName] } : {}),
+      groups,
+    });
+  const makeTls13 = () =>
     new Tls13Client({
       provider,
       verifyServerCertificate: verify,
@@ -117,6 +134,7 @@ export async function probeCommand(args: ParsedArgs, io: CliIo): Promise<number>
       groups,
       keyShares: [group as GroupName],
     });
+  const makeTls = version === '1.2' ? makeTls12 : makeTls13;
 
   const submission = target.scheme === 'submission';
   let engine: Engine;
@@ -142,9 +160,12 @@ export async function probeCommand(args: ParsedArgs, io: CliIo): Promise<number>
   if (suite) options.suite = suite;
   if (target.mode !== 'tls-only' && target.mode !== 'implicit')
     options.policy = submission || requireTls ? 'require-tls' : 'opportunistic';
+  // A TLS-alone probe borrows the explanations of the scenario that runs its version.
+  const scenario: ScenarioId =
+    target.mode !== 'tls-only' || version === '1.3' ? target.scenario : rsaKeyTransport ? 'tls12-rsa' : 'tls12';
   const recorder = new TraceRecorder({
     meta: {
-      scenario: target.scenario,
+      scenario,
       faults: [],
       options,
       source: 'probe',
@@ -161,7 +182,7 @@ export async function probeCommand(args: ParsedArgs, io: CliIo): Promise<number>
     'client',
     0,
     'probe.trust',
-    `probing ${target.text} as ${serverName}; trusting ${trust.source}`,
+    `probing ${target.text} as ${serverName} with TLS ${version}; trusting ${trust.source}${crlPath ? `; checking the leaf against ${crlPath} (${crls.length} CRL${crls.length === 1 ? '' : 's'})` : ''}`,
     'note/probe.trust',
   );
 

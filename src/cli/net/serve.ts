@@ -3,32 +3,50 @@
  * (`openssl s_client`, `swaks`, a mail client) can talk to the lab. SMTP is the simulation's
  * server (Postfix wording): STARTTLS offered on smtp://, required on submission:// (530 before it,
  * AUTH after it), implicit on smtps://; any recipient accepted. TLS alone greets with one line
- * and echoes lines back. Each connection is recorded as a trace (meta.source `serve`), reported
+ * and echoes lines back. TLS is the simulation's server too: the version fork over TLS 1.3 and
+ * TLS 1.2, configured from the URL's scenario spec, with the faults of `--fault` applied to that
+ * spec (serve-faults.ts). Each connection is recorded as a trace (meta.source `serve`), reported
  * in one line, and written with --trace.
  */
 import { writeFileSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import { createServer, isIP, type Socket } from 'node:net';
 import { extname } from 'node:path';
 import { createWebCryptoProvider } from '../../crypto/webcrypto-provider.ts';
 import { freshEntropy } from '../../crypto/entropy.ts';
 import type { Engine } from '../../protocol/engine.ts';
+import type { SigningKey } from '../../protocol/crypto-provider.ts';
 import { SmtpServerEngine, type SmtpServerConfig } from '../../protocol/smtp/server.ts';
 import { ConnectionStack } from '../../protocol/stack.ts';
-import { Tls13Server } from '../../protocol/tls13/server.ts';
-import { isFaultId } from '../../faults/catalogue.ts';
+import { makeServerFork } from '../../machine/assemble.ts';
 import { GENERATOR } from '../../machine/run-scenario.ts';
 import { TraceRecorder, outcomeLine } from '../../trace/recorder.ts';
-import type { Outcome, Trace } from '../../trace/types.ts';
-import { UsageError, allowOnly, single, type ParsedArgs } from '../args.ts';
+import type { Outcome, RunOptions, Trace } from '../../trace/types.ts';
+import { UsageError, allowOnly, oneOf, single, type ParsedArgs } from '../args.ts';
 import type { CliIo } from '../main.ts';
-import { freshIdentity, loadIdentity, type ServerIdentity } from './certificates.ts';
+import { issueIdentity, loadIdentity, servedOwnIdentity, type ServerIdentity } from './certificates.ts';
 import { drive } from './drive.ts';
 import { readAccount, readServerName, readTimeout } from './options.ts';
 import { serveOutcome } from './outcome.ts';
+import { certificateFaults, describePlan, planServe, servedNames, type ServePlan } from './serve-faults.ts';
 import { parseTarget, plainAddress, type Target } from './target.ts';
 import { TlsEchoServer } from './tls-apps.ts';
 
-const SERVE_OPTIONS = ['servername', 'cert', 'key', 'ca-out', 'user', 'password', 'fault', 'trace', 'once', 'timeout'];
+const SERVE_OPTIONS = [
+  'servername',
+  'cert',
+  'key',
+  'key-type',
+  'ca-out',
+  'user',
+  'password',
+  'fault',
+  'trace',
+  'once',
+  'timeout',
+];
+
+/** `--key-type` for a fresh PKI's leaf: ECDSA P-256 (default) or RSA (for ECDHE-RSA and RSA key transport). */
+const KEY_TYPES: Record<string, SigningKey['kind']> = { ecdsa: 'ecdsa-p256', rsa: 'rsa' };
 
 /** Postfix's smtpd_timeout: a served connection may idle this long (the SMTP server timer, RFC 5321 §4.5.3.2.7). */
 export const SERVE_TIMEOUT_S = 300;
@@ -48,14 +66,21 @@ interface ServeSetup {
   identity: ServerIdentity;
   account?: { user: string; password: string };
   timeoutMs: number;
+  /** The served scenario, faults applied. */
+  plan: ServePlan;
+  /** Greylisting remembers triplets across connections: one database for the server's life. */
+  greylistDb: Record<string, number>;
 }
 
 function smtpConfig(setup: ServeSetup, index: number, clientIp: string): SmtpServerConfig {
   const { target, account } = setup;
+  const specSmtp = setup.plan.spec.server.smtp;
+  const greylist = specSmtp?.greylist;
   return {
     hostname: setup.serverName,
     clientIp,
-    starttls: target.mode === 'starttls' ? 'offer' : 'off',
+    starttls: target.mode === 'starttls' ? (specSmtp?.starttls ?? 'offer') : 'off',
+    ...(greylist ? { greylist: { delayMs: greylist.delayMs, firstSeen: setup.greylistDb, now: Date.now() } } : {}),
     implicitTls: target.mode === 'implicit',
     requireTls: target.scheme === 'submission',
     ...(account ? { auth: { mechanisms: ['PLAIN', 'LOGIN'], users: { [account.user]: account.password } } } : {}),
@@ -65,11 +90,10 @@ function smtpConfig(setup: ServeSetup, index: number, clientIp: string): SmtpSer
 
 function engineFor(setup: ServeSetup, index: number, clientIp: string): Engine {
   const makeTls = () =>
-    new Tls13Server({
+    makeServerFork(setup.plan.spec.tls!, {
       provider: createWebCryptoProvider({ entropy: freshEntropy() }),
-      certificateChain: setup.identity.chain,
+      chain: setup.identity.chain,
       signingKey: setup.identity.signingKey,
-      versions: ['TLS 1.3'],
     });
   if (setup.target.mode === 'tls-only') return new TlsEchoServer(makeTls());
   return new ConnectionStack({
@@ -87,11 +111,12 @@ export async function serveConnection(
   index: number,
 ): Promise<{ trace: Trace; outcome: Outcome }> {
   const clientIp = plainAddress(socket.remoteAddress);
+  const options: RunOptions = {};
   const recorder = new TraceRecorder({
     meta: {
       scenario: setup.target.scenario,
-      faults: [],
-      options: { tls: '1.3' },
+      faults: [...setup.plan.faults],
+      options,
       source: 'serve',
       clock: new Date().toISOString(),
       generator: GENERATOR,
@@ -107,13 +132,27 @@ export async function serveConnection(
     lanes: ['client', 'server'],
   });
   socket.setNoDelay(true);
+  const { spec } = setup.plan;
+  const reset = spec.link.resetAtServerSegment;
   const result = await drive({
     engine: engineFor(setup, index, clientIp),
     socket,
     recorder,
     mode: setup.target.mode,
-    timeoutMs: setup.timeoutMs,
+    timeoutMs: setup.timeoutMs + spec.server.acceptDelayMs,
+    ...(spec.server.acceptDelayMs ? { startDelayMs: spec.server.acceptDelayMs } : {}),
+    ...(reset !== undefined
+      ? {
+          reset: {
+            atSegment: reset,
+            why: `lab serve reset the connection instead of sending its data segment ${reset} (--fault connection-reset)`,
+          },
+        }
+      : {}),
   });
+  // The version the fork chose, as a simulated run's options name it.
+  const version = result.summary.tls?.version;
+  if (version === 'TLS 1.3' || version === 'TLS 1.2') options.tls = version === 'TLS 1.3' ? '1.3' : '1.2';
   const outcome = serveOutcome(setup.target.mode, result.summary);
   return { trace: recorder.finish(outcome), outcome };
 }
@@ -127,19 +166,16 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
         : 'serve needs a URL, e.g. smtp://127.0.0.1:2525',
     );
   const target = parseTarget(args.positional[0], 'serve');
-  const faults = args.flags.get('fault') ?? [];
-  for (const f of faults) if (!isFaultId(f)) throw new UsageError(`unknown fault "${f}" (see \`lab scenarios\`)`);
-  if (faults.length) {
-    throw new UsageError(
-      '--fault is not available in lab serve yet: it needs the fault transforms (src/faults/apply.ts), which have not landed; serve runs healthy for now',
-    );
-  }
   const serverName = readServerName(args, 'localhost');
   const certPath = single(args, 'cert');
   const keyPath = single(args, 'key');
   const caOut = single(args, 'ca-out');
   if ((certPath === undefined) !== (keyPath === undefined)) throw new UsageError('--cert and --key go together');
   if (certPath && caOut) throw new UsageError('--ca-out writes the CA of a fresh PKI; with --cert/--key there is none');
+  const keyTypeText = single(args, 'key-type');
+  if (certPath && keyTypeText !== undefined)
+    throw new UsageError('--key-type chooses the key of a fresh PKI; with --cert/--key the key is yours');
+  const keyType = KEY_TYPES[oneOf('key-type', keyTypeText, ['ecdsa', 'rsa'] as const) ?? 'ecdsa'];
   const given = readAccount(args);
   if (given && target.mode === 'tls-only')
     throw new UsageError('--user and --password are for SMTP AUTH: use smtp://, submission:// or smtps://');
@@ -149,15 +185,29 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
   const once = single(args, 'once') === 'true';
   const traceBase = single(args, 'trace');
 
-  const identity = certPath
-    ? loadIdentity(certPath, keyPath!)
-    : await freshIdentity(createWebCryptoProvider({ entropy: freshEntropy() }), {
-        serverName,
-        listenHost: target.host,
-        now: Date.now(),
-        ...(caOut ? { caOut } : {}),
-      });
-  const setup: ServeSetup = { target, serverName, identity, ...(account ? { account } : {}), timeoutMs };
+  const own = certPath ? loadIdentity(certPath, keyPath!) : undefined;
+  const plan = planServe(target.scenario, args.flags.get('fault') ?? [], {
+    now: Date.now(),
+    keyKind: own?.signingKey.kind ?? keyType,
+  });
+  const needCertificates = own ? certificateFaults(plan) : [];
+  if (needCertificates.length)
+    throw new UsageError(
+      `--fault ${needCertificates.join(', ')} makes the server's certificates (and the client's CA file): it cannot use --cert/--key`,
+    );
+  const provider = createWebCryptoProvider({ entropy: freshEntropy() });
+  const identity = own
+    ? await servedOwnIdentity(provider, plan, own)
+    : await issueIdentity(provider, plan, { serverName, listenHost: target.host, ...(caOut ? { caOut } : {}) });
+  const setup: ServeSetup = {
+    target,
+    serverName,
+    identity,
+    ...(account ? { account } : {}),
+    timeoutMs,
+    plan,
+    greylistDb: {},
+  };
 
   const server = createServer({ allowHalfOpen: true });
   await new Promise<void>((resolve, reject) => {
@@ -170,11 +220,26 @@ export async function serveCommand(args: ParsedArgs, io: CliIo): Promise<number>
   const port = typeof address === 'object' && address ? address.port : target.port;
   const shownHost = target.host.includes(':') ? `[${target.host}]` : target.host;
   const url = `${target.scheme}://${shownHost}:${port}`;
-  const lines = [`lab serve: listening on ${url} (TLS 1.3; certificate: ${identity.description})`];
+  const versions = plan.spec.tls!.server.versions.join(' and ');
+  const lines = [`lab serve: listening on ${url} (${versions}; certificate: ${identity.description})`];
+  for (const line of describePlan(plan, servedNames(serverName, target.host), { ownCertificate: Boolean(own) }))
+    lines.push(`fault: ${line}`);
   if (identity.caPath) {
     const starttls = target.mode === 'starttls' ? ' -starttls smtp' : '';
+    const crl = identity.crlPath ? ` -crl_check -CRL ${identity.crlPath}` : '';
     lines.push(
-      `root CA: ${identity.caPath}   e.g. openssl s_client -connect ${shownHost}:${port}${starttls} -servername ${serverName} -CAfile ${identity.caPath}`,
+      `root CA: ${identity.caPath}${identity.caIsUnrelated ? ' — NOT the root that issued this chain (--fault cert-untrusted-root): a client that trusts only it cannot build a path' : ''}`,
+    );
+    if (identity.crlPath) {
+      const revoked = plan.spec.tls!.pki.crl?.revokeLeaf !== false;
+      lines.push(`CRL: ${identity.crlPath} — from the leaf's issuer${revoked ? ', listing the leaf as revoked' : ''}`);
+    }
+    // With a fault, a client that stops at the first verify error (and checks the name) shows it.
+    const strict = plan.faults.length
+      ? ` ${isIP(serverName) ? '-verify_ip' : '-verify_hostname'} ${serverName} -verify_return_error`
+      : '';
+    lines.push(
+      `e.g. openssl s_client -connect ${shownHost}:${port}${starttls} -servername ${serverName} -CAfile ${identity.caPath}${strict}${crl}`,
     );
   }
   if (account) lines.push(`AUTH PLAIN/LOGIN account: ${account.user} / ${account.password}`);
