@@ -69,12 +69,27 @@ async function main() {
       const bytes = readFileSync(join(out, p));
       return { path: p, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
     });
-    // Needed to show the first scenario: the page's own chunks (index.html's script and style, with
-    // what they import statically) and the engines' chunk that runs it. Everything else that loaded
-    // is lazy: it arrives after the first paint and nothing waits for it (explanations, the
-    // interpolator of the arrow animation).
-    const needed = initial.filter((f) => /\/(index|run-scenario)-[^/]+\.(js|css)$/.test(f.path));
-    const early = initial.filter((f) => !needed.includes(f));
+    // Needed to show the first scenario: what index.html loads (its scripts and styles and every
+    // chunk they import statically) plus the engines' chunk (imported dynamically, then required to
+    // run) with its static imports. Everything else that loaded is lazy: it arrives after the first
+    // paint and nothing waits for it (explanations, the arrow animation's interpolator...).
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    const roots = [...html.matchAll(/(?:src|href)="\.?\/?([^"]+\.(?:js|css))"/g)].map((m) => '/' + m[1]);
+    roots.push(...[...loaded.keys()].filter((p) => /\/run-scenario-[^/]+\.js$/.test(p)));
+    const required = new Set();
+    const queue = [...roots];
+    while (queue.length) {
+      const file = queue.shift();
+      if (required.has(file) || !existsSync(join(out, file))) continue;
+      required.add(file);
+      if (!file.endsWith('.js')) continue;
+      const code = readFileSync(join(out, file), 'utf8');
+      for (const m of code.matchAll(/(?:^|[;\n}])\s*import\s*(?:[\w*{}\s,$]+from\s*)?["'](\.{1,2}\/[^"']+)["']/g)) {
+        queue.push(join(file, '..', m[1]).replace(/\\/g, '/'));
+      }
+    }
+    const needed = initial.filter((f) => required.has(f.path));
+    const early = initial.filter((f) => !required.has(f.path));
     const sum = (files) => files.reduce((n, f) => n + f.gzip, 0);
     const total = sum(needed);
     const assets = readdirSync(join(out, 'assets')).map((f) => `/assets/${f}`);
