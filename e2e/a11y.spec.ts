@@ -16,12 +16,27 @@ const STATES: { name: string; hash: string; act?: (page: Page) => Promise<void> 
   },
   { name: 'the end, outcome shown', hash: 'scenario=smtp-plain&seed=00&step=20' },
   { name: 'presenter view', hash: 'scenario=smtp-plain&seed=00&step=9&presenter=1' },
+  // TLS: the calculation panels (ECDHE on both sides, the key schedule tree) and a failure.
+  { name: 'ECDHE panel', hash: 'scenario=smtp-starttls&seed=00&step=999', act: (page) => selectInTranscript(page, /X25519 key exchange \(client\)/) },
+  { name: 'key schedule panel', hash: 'scenario=smtp-starttls&seed=00&step=999', act: (page) => selectInTranscript(page, /Master Secret and application traffic secrets/) },
+  { name: 'encrypted record, wire view', hash: 'scenario=smtp-starttls&seed=00&step=999', act: async (page) => {
+    await selectInTranscript(page, /EncryptedExtensions/);
+    await page.getByRole('radio').nth(1).check();
+  } },
+  { name: 'failure panel', hash: 'scenario=smtp-starttls&fault=cert-expired&seed=00&step=999', act: (page) => selectInTranscript(page, /✗ certificate_expired/) },
 ];
+
+async function selectInTranscript(page: Page, name: RegExp): Promise<void> {
+  await page.getByRole('region', { name: /^(Transcript|文字记录)$/ }).getByRole('button', { name }).first().click();
+  // The calculation panels load on demand: wait until the inspector shows its values.
+  await expect(page.getByRole('region', { name: /^(Inspector|检查器)$/ }).getByRole('definition').first()).toBeVisible();
+}
 
 for (const lang of ['en', 'zh-CN'] as const) {
   for (const theme of ['light', 'dark'] as const) {
     for (const width of [1280, 360]) {
       test(`axe finds nothing: ${lang}, ${theme}, ${width} px`, async ({ page }) => {
+        test.setTimeout(240_000);
         await page.setViewportSize({ width, height: 900 });
         await page.emulateMedia({ colorScheme: theme });
         for (const state of STATES) {

@@ -39,7 +39,10 @@ test('with reduced motion, a new arrow appears whole: nothing animates', async (
 
 test('without reduced motion, the new arrow is drawn over several frames (the same information at the end)', async ({ page }) => {
   await page.emulateMedia({ reducedMotion: 'no-preference' });
+  // The interpolator loads after the first paint; wait for it so that the first Next animates.
+  const interpolator = page.waitForResponse((r) => /d3-interpolate/.test(r.url()));
   await openRun(page, 'scenario=smtp-plain&seed=00&step=4&lang=en');
+  await interpolator;
   await recordArrowChanges(page);
   await page.getByRole('button', { name: 'Next', exact: true }).click();
   await expect.poll(() => page.evaluate(() => (window as unknown as { changes: number }).changes)).toBeGreaterThan(2);

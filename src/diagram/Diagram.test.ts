@@ -11,7 +11,7 @@ import { runScenario } from '../machine/run-scenario.ts';
 import type { Trace } from '../trace/types.ts';
 import Diagram from './Diagram.svelte';
 import { layout } from './layout.ts';
-import { starttlsExpired } from './sample-traces.ts';
+import { firewallDrop, starttlsExpired } from './sample-traces.ts';
 
 function svgOf(trace: Trace, width: number, shown = trace.steps.length): string {
   const { body } = render(Diagram, {
@@ -61,5 +61,14 @@ describe('the rendered diagram', () => {
     expect(svg).toContain('mark-failure');
     expect(svg).toContain('✗ certificate_expired (45)');
     await expect(svg).toMatchFileSnapshot('__snapshots__/starttls-expired-640.svg');
+  });
+
+  it('draws lost SYNs ending in crosses and compressed waits with their real durations (snapshot)', async () => {
+    const svg = svgOf(firewallDrop(), 600);
+    expect(svg.match(/class="cross"/g)?.length).toBe(3 + 1);
+    expect(svg).toContain('≈ 1 s');
+    expect(svg).toContain('≈ 27 s');
+    expect(svg.match(/class="break-band"/g)?.length).toBe(3);
+    await expect(svg).toMatchFileSnapshot('__snapshots__/firewall-drop-600.svg');
   });
 });

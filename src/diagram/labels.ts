@@ -17,8 +17,11 @@ export function formatMs(ms: number): string {
 /** The one-line label of a step. */
 export function stepLabel(step: TraceStep): string {
   switch (step.kind) {
-    case 'message':
-      return step.layer === 'tcp' ? `TCP ${step.label}` : step.label;
+    case 'message': {
+      const label = step.layer === 'tcp' ? `TCP ${step.label}` : step.label;
+      // Changed or injected by the attacker: marked with a sign, not by colour alone.
+      return step.tampered ? `⚠ ${label}` : label;
+    }
     case 'calc':
       return step.title;
     case 'note':

@@ -29,6 +29,8 @@ describe('labels', () => {
     expect(stepLabel(t.steps[0])).toBe('TCP SYN');
     expect(stepLabel(t.steps.find((s) => s.kind === 'failure')!)).toBe('✗ certificate_expired (45)');
     expect(stepLabel(firewallDrop().steps[1])).toBe('SYN retransmission (1 s)');
+    const tampered = { ...(t.steps[5] as Extract<(typeof t.steps)[number], { kind: 'message' }>), tampered: 'removed STARTTLS from the EHLO reply' };
+    expect(stepLabel(tampered)).toBe('⚠ 250-mail.example.test (+2 lines)');
   });
 
   it('shorten a label to the room it has, with an ellipsis, counting CJK as wider', () => {

@@ -3,7 +3,7 @@
  * provide the same keys (zh-CN.ts is typed `Messages`, so a missing or extra key fails the type
  * check). Protocol prose does not belong here: it lives in src/content.
  */
-import type { FaultId } from '../faults/catalogue.ts';
+import type { FaultId, FixId } from '../faults/catalogue.ts';
 import type { ScenarioId } from '../scenario/catalogue.ts';
 
 const scenarios = {
@@ -44,6 +44,31 @@ const faults = {
   'connection-reset': 'Connection reset mid-handshake',
 } satisfies Record<FaultId, string>;
 
+const fixes = {
+  'renew-certificate': 'renew the certificate',
+  'correct-clock': 'correct the clock',
+  'correct-name': 'issue a certificate for the right name',
+  'use-ca-certificate': 'use a CA-issued certificate',
+  'trust-ca': 'trust the root CA',
+  'install-intermediate': 'install the intermediate certificate',
+  'replace-revoked-certificate': 'replace the revoked certificate',
+  'enable-common-suite': 'enable a common cipher suite',
+  'enable-common-version': 'enable a common TLS version',
+  'enable-common-group': 'enable a common group',
+  'none-needed': 'nothing to fix',
+  'use-matching-key': "use the certificate's own key",
+  'fix-server-software': 'fix the server software',
+  'remove-attacker': 'remove the attacker',
+  'require-tls': 'require TLS',
+  'enable-starttls': 'repair STARTTLS on the server',
+  'issue-starttls-first': 'issue STARTTLS first',
+  'correct-password': 'correct the password',
+  'wait-and-retry': 'wait and retry',
+  'open-port': 'open the port',
+  'raise-timeout': 'give the server capacity',
+  'fix-network': 'fix the network',
+} satisfies Record<FixId, string>;
+
 export const en = {
   appName: 'Handshake Lab',
   tagline: 'SMTP, STARTTLS and TLS, byte by byte',
@@ -64,6 +89,10 @@ export const en = {
   seedHint: 'The same seed gives the same bytes. 2 to 64 hex digits.',
   seedInvalid: 'A seed is 2 to 64 hex digits, an even number of them.',
   applySeed: 'Run with this seed',
+  fixtureHint: 'The RFC 8448 fixture fixes every value: it runs without a seed and without faults.',
+  applyFix: 'Apply the fix and run again',
+  fixApplied: (names: string) => `Fix applied: ${names}.`,
+  undoFix: 'Run with the fault again',
   newKeys: 'New keys',
   newKeysHint: 'Run again with a fresh random seed: new keys, new random values.',
 
@@ -91,6 +120,8 @@ export const en = {
     badStep: (v: string) => `“${v}” is not a step number; the run starts at the beginning.`,
     badLang: (v: string) => `The language “${v}” is not available; English is used.`,
     unknownKey: (k: string) => `The link setting “${k}” is not known; it was ignored.`,
+    unknownFix: (v: string) => `There is no fix “${v}”; it was left out.`,
+    fixtureExclusive: 'The RFC 8448 fixture fixes every value: the seed and faults in the link were left out.',
   },
 
   playerHeading: 'Player',
@@ -106,6 +137,8 @@ export const en = {
   stepStatus: (i: number, total: number) => `Step ${i} of ${total}`,
   readyStatus: (total: number) => `Ready: ${total} steps. Press Next or → to send the first one.`,
   announce: (i: number, total: number, text: string) => `Step ${i} of ${total}: ${text}`,
+  /** Between who and what, e.g. `Client → Server: EHLO`. */
+  colon: ': ',
   playing: 'Playing',
   paused: 'Paused',
   endedStatus: 'End of the run',
@@ -127,6 +160,7 @@ export const en = {
   },
   compressedNote: 'Long waits are compressed: a zigzag break marks each one, labelled with its real duration.',
   timeAxis: 'Virtual time',
+  statesLabel: 'Engine states after this step',
   tlsBand: 'TLS handshake',
   tlsBandNested: 'TLS handshake inside STARTTLS',
   smtpTlsBand: 'SMTP inside TLS',
@@ -145,6 +179,8 @@ export const en = {
   noBytes: 'This step carries no payload bytes (a TCP control segment).',
   highlighted: (start: number, end: number) => `Highlighted: bytes ${start} to ${end - 1} (${end - start} ${end - start === 1 ? 'byte' : 'bytes'}).`,
   noHighlight: 'Hover or focus a field to highlight its bytes.',
+  showAllBytes: (n: number) => `Show all ${n} bytes`,
+  showFewerBytes: 'Show fewer bytes',
   viewLabel: 'Show',
   showContent: 'Decrypted content',
   showContentPlain: 'As the endpoints see it',
@@ -190,6 +226,9 @@ export const en = {
   ecdheSame: 'Both sides computed the same shared secret, byte for byte.',
   ecdheDiffer: 'The two shared secrets differ.',
   ecdheWaiting: 'The other side has not computed it yet at this step.',
+  premasterSame: 'Both sides hold the same pre-master secret, byte for byte: the client chose it, the server decrypted it.',
+  premasterHeading: 'The pre-master secret on both sides (RSA key transport)',
+  keyDerivation12Heading: 'Key derivation (RFC 5246 §8.1, RFC 7627)',
   keyScheduleHeading: 'Key schedule (RFC 8446 §7.1)',
   keyScheduleCurrent: 'This step’s derivation in full',
   notDerivedYet: 'not derived yet',
@@ -207,6 +246,7 @@ export const en = {
 
   scenarios,
   faults,
+  fixes,
 };
 
 /** The shape every language provides (functions keep their parameters). */

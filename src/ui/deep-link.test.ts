@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FAULT_IDS, FAULTS } from '../faults/catalogue.ts';
+import { FAULT_IDS, FAULTS, FIX_IDS } from '../faults/catalogue.ts';
 import { DEFAULT_SCENARIO, GROUPS, SCENARIO_IDS, SCENARIOS } from '../scenario/catalogue.ts';
 import { LANGS } from '../i18n/index.ts';
 import { faultsFor, formatLink, optionsFor, parseLink, suitesFor, type LinkState } from './deep-link.ts';
@@ -12,6 +12,7 @@ describe('deep links', () => {
     expect(state).toEqual({
       scenario: 'smtp-starttls',
       faults: ['cert-expired'],
+      fixes: [],
       step: 12,
       lang: 'zh-CN',
       options: { tls: '1.2', group: 'secp256r1', seed: '0a0b' },
@@ -81,6 +82,7 @@ describe('deep links', () => {
       fc.record({
         scenario: fc.constant(scenario),
         faults: fc.subarray(faultsFor(scenario), { maxLength: 2 }),
+        fixes: fc.subarray([...FIX_IDS], { maxLength: 2 }),
         step: fc.option(fc.nat(500), { nil: null }),
         lang: fc.constantFrom(...LANGS),
         options: fc.record(
@@ -102,6 +104,20 @@ describe('deep links', () => {
         expect(back.state).toEqual(state);
       }),
     );
+  });
+
+  it('carry the fixes applied on top of the faults, and drop unknown ones', () => {
+    const { state, problems } = parseLink('scenario=smtp-starttls&fault=cert-expired&fix=renew-certificate,magic');
+    expect(state.fixes).toEqual(['renew-certificate']);
+    expect(problems).toEqual([{ kind: 'unknownFix', value: 'magic' }]);
+    expect(formatLink(state)).toContain('&fix=renew-certificate&');
+  });
+
+  it('run the RFC 8448 fixture without seed and faults, saying so', () => {
+    const { state, problems } = parseLink('scenario=tls13&fixture=rfc8448&seed=00&fault=cert-expired');
+    expect(state.options).toEqual({ fixture: 'rfc8448' });
+    expect(state.faults).toEqual([]);
+    expect(problems).toEqual([{ kind: 'fixtureExclusive' }]);
   });
 
   it('list for each scenario exactly the faults whose catalogue entry names it', () => {

@@ -7,7 +7,7 @@
  * `step` is the number of steps revealed (0: nothing yet; n: steps 1..n shown, step n selected),
  * the player's index. The seed is always written, so a copied link reproduces the same bytes.
  */
-import { FAULTS, isFaultId, type FaultId } from '../faults/catalogue.ts';
+import { FAULTS, FIX_IDS, isFaultId, type FaultId, type FixId } from '../faults/catalogue.ts';
 import { DEFAULT_SCENARIO, GROUPS, isScenarioId, POLICIES, SCENARIOS, TLS12_SUITES, TLS13_SUITES, type OptionName, type ScenarioId } from '../scenario/catalogue.ts';
 import type { RunOptions } from '../trace/types.ts';
 import { isLang, type Lang } from '../i18n/index.ts';
@@ -17,6 +17,8 @@ export type Theme = 'auto' | 'light' | 'dark';
 export interface LinkState {
   scenario: ScenarioId;
   faults: FaultId[];
+  /** Fixes applied on top of the faults ("apply the fix"). */
+  fixes: FixId[];
   /** Steps revealed; null when the link does not say (start at the beginning). */
   step: number | null;
   lang: Lang;
@@ -33,16 +35,18 @@ export type LinkProblem =
   | { kind: 'optionNotApplicable'; name: string; scenario: string }
   | { kind: 'badStep'; value: string }
   | { kind: 'badLang'; value: string }
-  | { kind: 'unknownKey'; key: string };
+  | { kind: 'unknownKey'; key: string }
+  | { kind: 'unknownFix'; value: string }
+  | { kind: 'fixtureExclusive' };
 
 const OPTION_KEYS: readonly OptionName[] = ['tls', 'group', 'suite', 'policy', 'seed', 'fixture'];
-const KNOWN_KEYS = new Set<string>(['scenario', 'fault', 'step', 'lang', 'theme', 'presenter', ...OPTION_KEYS]);
+const KNOWN_KEYS = new Set<string>(['scenario', 'fault', 'fix', 'step', 'lang', 'theme', 'presenter', ...OPTION_KEYS]);
 /** Longer hashes are not links we wrote; refuse to spend time on them. */
 const MAX_LENGTH = 2048;
 export const SEED_PATTERN = /^(?:[0-9a-fA-F]{2}){1,32}$/;
 
 export function defaultLinkState(lang: Lang = 'en'): LinkState {
-  return { scenario: DEFAULT_SCENARIO, faults: [], step: null, lang, options: {}, theme: 'auto', presenter: false };
+  return { scenario: DEFAULT_SCENARIO, faults: [], fixes: [], step: null, lang, options: {}, theme: 'auto', presenter: false };
 }
 
 /** The TLS version a run will use: the chosen one, or the scenario's first. */
@@ -117,6 +121,13 @@ export function parseLink(hash: string, fallbackLang: Lang = 'en'): { state: Lin
     else if (!state.faults.includes(f)) state.faults.push(f);
   }
 
+  for (const raw of params.getAll('fix').flatMap((v) => v.split(','))) {
+    const f = raw.trim();
+    if (!f) continue;
+    if (!(FIX_IDS as readonly string[]).includes(f)) problems.push({ kind: 'unknownFix', value: f.slice(0, 60) });
+    else if (!state.fixes.includes(f as FixId)) state.fixes.push(f as FixId);
+  }
+
   // tls first: the suites that are valid depend on it.
   for (const name of OPTION_KEYS) {
     const value = first(name);
@@ -128,6 +139,14 @@ export function parseLink(hash: string, fallbackLang: Lang = 'en'): { state: Lin
     const ok = validOption(name, value, state.scenario, state.options);
     if (ok === undefined) problems.push({ kind: 'badOption', name, value: value.slice(0, 80) });
     else (state.options as Record<string, string>)[name] = ok;
+  }
+
+  // The fixture reproduces RFC 8448 exactly: no seed, no faults (runScenario refuses both).
+  if (state.options.fixture && (state.options.seed || state.faults.length)) {
+    delete state.options.seed;
+    state.faults = [];
+    state.fixes = [];
+    problems.push({ kind: 'fixtureExclusive' });
   }
 
   const step = first('step');
@@ -149,6 +168,7 @@ export function parseLink(hash: string, fallbackLang: Lang = 'en'): { state: Lin
 export function formatLink(state: LinkState): string {
   const parts: [string, string][] = [['scenario', state.scenario]];
   if (state.faults.length) parts.push(['fault', state.faults.join(',')]);
+  if (state.fixes.length) parts.push(['fix', state.fixes.join(',')]);
   if (state.step !== null) parts.push(['step', String(state.step)]);
   parts.push(['lang', state.lang]);
   for (const name of OPTION_KEYS) {

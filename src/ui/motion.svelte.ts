@@ -1,9 +1,12 @@
 /**
  * The animation of the newest arrow: a progress from 0 to 1, eased by d3-ease, driven by
- * requestAnimationFrame. The diagram interpolates the arrow's end with d3-interpolate and Svelte
- * renders it. With `prefers-reduced-motion: reduce` there is no animation: progress is 1 at once.
+ * requestAnimationFrame; the arrow's end is interpolated by d3-interpolate (loaded after the first
+ * paint: it is not needed to show a run) and Svelte renders it. With `prefers-reduced-motion:
+ * reduce` there is no animation: progress is 1 at once, the same picture.
  */
 import { easeCubicOut } from 'd3-ease';
+
+type Lerp = (a: number, b: number) => (t: number) => number;
 
 export function prefersReducedMotion(): boolean {
   return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -13,11 +16,24 @@ export class ArrowMotion {
   /** Id of the step being drawn, or null. */
   id: string | null = $state(null);
   progress = $state(1);
+  /** d3-interpolate's interpolateNumber, once loaded; until then arrows appear whole. */
+  lerp: Lerp | null = $state.raw(null);
   #frame = 0;
+
+  /** Load the interpolator (call once the page is up). */
+  async load(): Promise<void> {
+    if (this.lerp) return;
+    try {
+      const { interpolateNumber } = await import('d3-interpolate');
+      this.lerp = interpolateNumber;
+    } catch {
+      // Offline and not cached: the diagram simply does not animate.
+    }
+  }
 
   start(id: string, durationMs: number): void {
     this.stop();
-    if (prefersReducedMotion() || durationMs <= 0 || typeof requestAnimationFrame !== 'function') {
+    if (!this.lerp || prefersReducedMotion() || durationMs <= 0 || typeof requestAnimationFrame !== 'function') {
       this.id = null;
       this.progress = 1;
       return;

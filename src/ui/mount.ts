@@ -43,7 +43,7 @@ export function mountApp(target: HTMLElement, options: MountOptions = {}): () =>
     const base = defaultLinkState(fallbackLang);
     const parsed = parseLink(
       new URLSearchParams(
-        Object.entries({ ...base, ...source, faults: undefined, options: undefined, ...(source.options ?? {}), fault: (source.faults ?? []).join(',') }).flatMap(([k, v]) =>
+        Object.entries({ ...base, ...source, faults: undefined, fixes: undefined, options: undefined, ...(source.options ?? {}), fault: (source.faults ?? []).join(','), fix: (source.fixes ?? []).join(',') }).flatMap(([k, v]) =>
           v === undefined || v === null || v === '' || typeof v === 'object' ? [] : [[k, String(v)]],
         ),
       ).toString(),

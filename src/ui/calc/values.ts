@@ -81,13 +81,47 @@ export const KEY_SCHEDULE: KeyNode[] = [
   },
 ];
 
-/** The value of a key-schedule node from a party's calculations so far (traffic keys by secret name). */
+/** TLS 1.2's key derivation (RFC 5246 §8.1 and §6.3, with RFC 7627's extended master secret). */
+export const TLS12_KEYS: KeyNode[] = [
+  {
+    name: 'pre_master_secret',
+    how: 'ECDHE shared secret, or 48 bytes the client encrypted to the server (RSA key transport)',
+    children: [
+      {
+        name: 'master_secret',
+        how: 'PRF(pre_master_secret, "extended master secret", session_hash) — or "master secret" with both randoms',
+        explain: 'tls12/extended-master-secret',
+        children: [
+          {
+            name: 'key_block',
+            how: 'PRF(master_secret, "key expansion", server_random + client_random)',
+            explain: 'tls12/key-block',
+            children: [
+              { name: 'client_write_key', how: 'key_block, first bytes', explain: 'tls12/key-block' },
+              { name: 'server_write_key', how: 'key_block, next bytes', explain: 'tls12/key-block' },
+              { name: 'client_write_IV', how: 'key_block, then the implicit nonce parts', explain: 'tls12/key-block' },
+              { name: 'server_write_IV', how: 'key_block, last bytes', explain: 'tls12/key-block' },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+];
+
+/**
+ * The value of a key-schedule node from a party's calculations so far: from the calculation that
+ * derives it (its content key), the latest first; TLS 1.2 without RFC 7627 names its master secret
+ * calculation differently, so there any TLS 1.2 calculation carrying the name will do.
+ */
 export function keyValue(calcs: readonly CalcStep[], node: KeyNode): { value: string; step: string } | undefined {
-  for (let i = calcs.length - 1; i >= 0; i--) {
-    const c = calcs[i];
-    if (node.explain && c.explain !== node.explain) continue;
-    const v = valueOf(c, node.name);
-    if (v !== undefined) return { value: v, step: c.id };
-  }
-  return undefined;
+  const find = (accept: (c: CalcStep) => boolean) => {
+    for (let i = calcs.length - 1; i >= 0; i--) {
+      const v = accept(calcs[i]) ? valueOf(calcs[i], node.name) : undefined;
+      if (v !== undefined) return { value: v, step: calcs[i].id };
+    }
+    return undefined;
+  };
+  if (!node.explain) return find(() => true);
+  return find((c) => c.explain === node.explain) ?? (node.explain.startsWith('tls12/') ? find((c) => c.explain.startsWith('tls12/')) : undefined);
 }
