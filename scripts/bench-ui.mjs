@@ -5,7 +5,7 @@
 //      and the lazy chunks that load later;
 //   2. time from a click on "Next" to the frame that shows the new step;
 //   3. the longest task while a whole run plays (PerformanceObserver 'longtask': tasks over 50 ms).
-// Usage: node scripts/bench-ui.mjs [--scenario ID]   (default: smtp-starttls, else smtp-plain)
+// Usage: node scripts/bench-ui.mjs [--scenario ID]   (default: the app's landing scenario, smtp-plain)
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -47,7 +47,7 @@ async function main() {
       const url = new URL(r.url());
       if (/\.(js|css)$/.test(url.pathname)) loaded.set(url.pathname, null);
     });
-    const scenarios = wanted ? [wanted] : ['smtp-starttls', 'smtp-plain'];
+    const scenarios = wanted ? [wanted] : ['smtp-plain'];
     let scenario = null;
     for (const id of scenarios) {
       await page.goto(`${origin}/#scenario=${id}&seed=00&lang=en`);

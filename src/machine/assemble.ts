@@ -1,129 +1,40 @@
 /**
- * From a prepared run to running engines: each side's connection stack (SMTP over TLS, TLS alone,
- * or SMTP alone), made fresh for every connection of the run.
+ * From a finished ScenarioSpec to running engines: each side's connection stack (SMTP over TLS,
+ * TLS alone, or SMTP alone), made fresh for every connection of the run. The TLS half comes from
+ * assemble-tls.ts, loaded only when the scenario has TLS.
  */
-import { utf8Encode } from '../protocol/bytes/hex.ts';
-import type { Engine, TlsEngine } from '../protocol/engine.ts';
+import type { Engine, TlsEngine, WireUnit } from '../protocol/engine.ts';
 import { ConnectionStack, type StackConfig } from '../protocol/stack.ts';
 import { SmtpClientEngine } from '../protocol/smtp/client.ts';
 import { SmtpServerEngine } from '../protocol/smtp/server.ts';
-import { Tls13Client } from '../protocol/tls13/client.ts';
-import { Tls13Server } from '../protocol/tls13/server.ts';
-import { Tls12Client } from '../protocol/tls12/client.ts';
-import { TlsServerFork } from '../protocol/tls/server-fork.ts';
-import type { CryptoProvider, SigningKey } from '../protocol/crypto-provider.ts';
-import { downgradeClientHello } from '../faults/attacks.ts';
-import {
-  RFC8448_APPLICATION_DATA,
-  rfc8448CertificateVerifier,
-  rfc8448ClientConfig,
-  rfc8448ServerConfig,
-} from '../scenario/fixtures/rfc8448.ts';
-import { makeCertificateVerifier } from '../scenario/verifier.ts';
-import type { PreparedRun } from './prepare.ts';
-import type { TlsSpec } from '../scenario/spec.ts';
+import type { Tampering } from '../faults/attacks.ts';
+import type { ScenarioSpec } from '../scenario/spec.ts';
 import type { SessionAssembly } from './run-session.ts';
 import type { AttackerInput } from './attacker.machine.ts';
 
-const HTTP_REQUEST = 'HEAD / HTTP/1.1\r\nHost: mail.example.test\r\n\r\n';
-const HTTP_RESPONSE = 'HTTP/1.1 204 No Content\r\nServer: Handshake Lab\r\n\r\n';
-
-function appFor(prepared: PreparedRun): StackConfig['app'] {
-  if (prepared.spec.tls?.fixture === 'rfc8448') {
-    return {
-      request: RFC8448_APPLICATION_DATA,
-      response: RFC8448_APPLICATION_DATA,
-      label: { request: 'application data (50 bytes, RFC 8448)', response: 'application data (50 bytes, RFC 8448)' },
-    };
-  }
-  return { request: utf8Encode(HTTP_REQUEST), response: utf8Encode(HTTP_RESPONSE), label: { request: 'HEAD / HTTP/1.1', response: 'HTTP/1.1 204 No Content' } };
+/** What TLS adds to a run (see assemble-tls.ts). */
+export interface TlsParts {
+  /** Both sides' TLS engine factories, at the virtual time `now` (ms since the run began). */
+  factories(now: number): { client: () => TlsEngine; server: () => TlsEngine };
+  /** The application of a TLS-only connection. */
+  app: StackConfig['app'];
+  /** The impersonating attacker's own server, when a fault puts one on the path. */
+  impersonator?: () => TlsEngine;
+  rewriteClientHello: (bytes: Uint8Array, units: WireUnit[]) => Tampering | null;
 }
 
-/** TLS engine factories for both sides, at the virtual time `now` (ms since the run began). */
-function tlsFactories(prepared: PreparedRun, now: number): { client: () => TlsEngine; server: () => TlsEngine } {
-  const { spec, providers } = prepared;
-  const tls = spec.tls!;
-  if (tls.fixture === 'rfc8448') {
-    return {
-      client: () => new Tls13Client(rfc8448ClientConfig(providers.client, rfc8448CertificateVerifier)),
-      server: () => new Tls13Server(rfc8448ServerConfig(providers.server)),
-    };
-  }
-  const pki = prepared.pki!;
-  const trustAnchors = tls.client.trust === 'pki' ? pki.trustAnchors : prepared.otherPki!.trustAnchors;
-  const verify = makeCertificateVerifier(
-    providers.client,
-    { trustAnchors, crls: tls.client.crlCheck ? pki.crls : [] },
-    tls.client.serverName,
-    () => spec.clock + now + tls.client.clockOffsetMs,
-  );
-  const chain = tls.server.chain === 'leaf' ? [pki.leaf.der] : pki.chain;
-  const signingKey = tls.server.signingKey === 'other' ? prepared.otherKey! : pki.leaf.key;
-  const common = { cipherSuites: tls.client.cipherSuites, groups: tls.client.groups, handshakeTimeoutMs: tls.client.handshakeTimeoutMs };
-  const client =
-    tls.version === '1.2'
-      ? () => new Tls12Client({ provider: providers.client, verifyServerCertificate: verify, serverName: tls.client.serverName, ...common })
-      : () =>
-          new Tls13Client({
-            provider: providers.client,
-            verifyServerCertificate: verify,
-            serverName: tls.client.serverName,
-            versions: tls.client.versions,
-            keyShares: tls.client.keyShares,
-            ...common,
-          });
-  return {
-    client,
-    server: () => serverFork(prepared, { chain, signingKey, provider: providers.server }),
-  };
-}
-
-/** A server that speaks what its configuration allows, TLS 1.3 and/or 1.2, chosen per ClientHello. */
-function serverFork(prepared: PreparedRun, identity: ServerIdentityInput): TlsEngine {
-  return makeServerFork(prepared.spec.tls!, identity);
-}
-
-export interface ServerIdentityInput {
-  chain: Uint8Array[];
-  signingKey: SigningKey;
-  provider: CryptoProvider;
-}
-
-/**
- * The server side of a TlsSpec as one engine: the version fork over TLS 1.3 and TLS 1.2 servers
- * with the spec's versions, suites, groups and quirks. Shared with `lab serve`, which runs the
- * same server on a real socket.
- */
-export function makeServerFork(tls: TlsSpec, identity: ServerIdentityInput): TlsEngine {
-  const base = {
-    provider: identity.provider,
-    certificateChain: identity.chain,
-    signingKey: identity.signingKey,
-    cipherSuites: tls.server.cipherSuites,
-    groups: tls.server.groups,
-    quirks: tls.server.quirks,
-  };
-  return new TlsServerFork({
-    versions: tls.server.versions,
-    tls13: { ...base, versions: ['TLS 1.3'] },
-    tls12: base,
-  });
-}
-
-/** The attacker's own TLS server, with its own CA's certificate for the server's name. */
-function impersonator(prepared: PreparedRun): () => TlsEngine {
-  const { providers, otherPki } = prepared;
-  return () => serverFork(prepared, { chain: otherPki!.chain, signingKey: otherPki!.leaf.key, provider: providers.attacker });
-}
-
-export function assemble(prepared: PreparedRun): SessionAssembly {
-  const { spec } = prepared;
+export function assemble(spec: ScenarioSpec, tls?: TlsParts): SessionAssembly {
+  if (spec.tls && !tls) throw new Error('assemble: this scenario has TLS; pass its TLS parts (assemble-tls.ts)');
   const attacker: AttackerInput | undefined = spec.attacker
-    ? { plan: spec.attacker, tlsFirst: spec.mode === 'tls-only' || spec.mode === 'implicit', rewriteClientHello: downgradeClientHello }
+    ? {
+        plan: spec.attacker,
+        tlsFirst: spec.mode === 'tls-only' || spec.mode === 'implicit',
+        ...(tls ? { rewriteClientHello: tls.rewriteClientHello } : {}),
+      }
     : undefined;
   // Greylisting remembers triplets across connections: one database for the whole run.
   const greylistDb: Record<string, number> = {};
-  const mitm = spec.attacker?.substituteCertificate ? impersonator(prepared) : undefined;
+  const mitm = tls?.impersonator;
   return {
     ...(attacker ? { attacker } : {}),
     input: {
@@ -136,13 +47,13 @@ export function assemble(prepared: PreparedRun): SessionAssembly {
       serverAcceptDelayMs: spec.server.acceptDelayMs,
     },
     makeEngines(index, now): { client: Engine; server: Engine; attacker?: Engine } {
-      const tls = spec.tls ? tlsFactories(prepared, now) : undefined;
+      const factories = tls?.factories(now);
       const extra = mitm ? { attacker: mitm() } : {};
       if (spec.mode === 'tls-only') {
-        const app = appFor(prepared);
+        const app = tls!.app;
         return {
-          client: new ConnectionStack({ role: 'client', mode: 'tls-only', makeTls: tls!.client, app }),
-          server: new ConnectionStack({ role: 'server', mode: 'tls-only', makeTls: tls!.server, app }),
+          client: new ConnectionStack({ role: 'client', mode: 'tls-only', makeTls: factories!.client, app }),
+          server: new ConnectionStack({ role: 'server', mode: 'tls-only', makeTls: factories!.server, app }),
           ...extra,
         };
       }
@@ -154,8 +65,8 @@ export function assemble(prepared: PreparedRun): SessionAssembly {
       });
       const client = new SmtpClientEngine(spec.client.smtp!);
       return {
-        client: new ConnectionStack({ role: 'client', mode: spec.mode, smtp: client, ...(tls ? { makeTls: tls.client } : {}) }),
-        server: new ConnectionStack({ role: 'server', mode: spec.mode, smtp: server, ...(tls ? { makeTls: tls.server } : {}) }),
+        client: new ConnectionStack({ role: 'client', mode: spec.mode, smtp: client, ...(factories ? { makeTls: factories.client } : {}) }),
+        server: new ConnectionStack({ role: 'server', mode: spec.mode, smtp: server, ...(factories ? { makeTls: factories.server } : {}) }),
         ...extra,
       };
     },

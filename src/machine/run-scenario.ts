@@ -3,13 +3,11 @@
  * session on the virtual clock. The one entry point the app, the embed and the command line use.
  */
 import { FAULTS, FIX_IDS, type FaultId, type FixId } from '../faults/catalogue.ts';
-import { FaultNotApplicable, applyFaults, applyFix } from '../faults/apply.ts';
 import { SCENARIOS, type ScenarioId } from '../scenario/catalogue.ts';
 import { NAMES, defaultSpec } from '../scenario/spec.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
 import type { Party, RunOptions, Trace } from '../trace/types.ts';
 import { assemble } from './assemble.ts';
-import { prepareRun } from './prepare.ts';
 import { runSession } from './run-session.ts';
 
 export interface RunRequest {
@@ -59,15 +57,29 @@ export async function runScenario(request: RunRequest): Promise<Trace> {
   const faults = request.faults ?? [];
   const options = request.options ?? {};
   let spec = defaultSpec(request.scenario, options, faults);
-  try {
-    spec = applyFaults(spec, faults);
-  } catch (e) {
-    if (e instanceof FaultNotApplicable) throw new ScenarioError(e.message);
-    throw e;
+  const fixes = request.fixes ?? [];
+  if (faults.length || fixes.length) {
+    // Faults and fixes load with the first run that uses them.
+    const { FaultNotApplicable, applyFaults, applyFix } = await import('../faults/apply.ts');
+    try {
+      spec = applyFaults(spec, faults);
+    } catch (e) {
+      if (e instanceof FaultNotApplicable) throw new ScenarioError(e.message);
+      throw e;
+    }
+    for (const fix of fixes) spec = applyFix(spec, fix);
   }
-  for (const fix of request.fixes ?? []) spec = applyFix(spec, fix);
-  const prepared = await prepareRun(spec);
-  const assembly = assemble(prepared);
+  // TLS (engines, X.509, WebCrypto) loads only for scenarios that have it.
+  let tls;
+  let mirrors;
+  if (spec.tls) {
+    const [{ prepareRun }, { tlsParts }, { MirrorSet }] = await Promise.all([import('./prepare.ts'), import('./assemble-tls.ts'), import('./mirrors.ts')]);
+    tls = tlsParts(await prepareRun(spec));
+    mirrors = new MirrorSet();
+  }
+  const assembly = assemble(spec, tls);
+  if (mirrors) assembly.mirrors = mirrors;
+  if (spec.attacker) assembly.attackerLogic = (await import('./attacker.machine.ts')).attackerMachine;
   const lanes: Party[] = spec.attacker ? ['client', 'attacker', 'server'] : ['client', 'server'];
   const recorder = new TraceRecorder({
     meta: {

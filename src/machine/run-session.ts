@@ -6,9 +6,9 @@
  * move the clock to the next scheduled event (a delivery, a timer, a retry) and fire it; when
  * nothing is scheduled and nobody is busy, tell the session it is quiet, which ends it.
  */
-import { createActor, fromCallback } from 'xstate';
-import { attackerMachine, type AttackerInput } from './attacker.machine.ts';
-import type { Engine, Failure } from '../protocol/engine.ts';
+import { createActor, fromCallback, type AnyActorLogic } from 'xstate';
+import type { AttackerInput } from './attacker.machine.ts';
+import type { Engine, EngineEvent, Failure } from '../protocol/engine.ts';
 import { toHex } from '../protocol/bytes/hex.ts';
 import type { TraceRecorder } from '../trace/recorder.ts';
 import type { Outcome, Trace } from '../trace/types.ts';
@@ -17,14 +17,16 @@ import { endpointActor, type EndpointParty } from './endpoint.actor.ts';
 import { createNetworkMachine } from './network.machine.ts';
 import { createSessionMachine, type SessionContext, type SessionInput } from './session.machine.ts';
 import { VirtualClock } from './virtual-clock.ts';
-import { MirrorSet } from './mirrors.ts';
 
 export interface SessionAssembly {
   input: SessionInput;
   /** Fresh engines for connection `index` (0, then 1 for a retry...); `attacker` when one impersonates the server. */
   makeEngines(index: number, now: number): { client: Engine; server: Engine; attacker?: Engine };
-  /** The attacker on the wire, if any. */
+  /** The attacker on the wire, if any, and its machine (loaded only when a fault puts one there). */
   attacker?: AttackerInput;
+  attackerLogic?: AnyActorLogic;
+  /** Mirrors of the engines' state machines (loaded only with TLS). */
+  mirrors?: { feed(party: string, events: readonly EngineEvent[]): string[]; reset(): void };
   /** Limit on virtual time, so a misbehaving run cannot spin forever (default: 1 hour). */
   horizonMs?: number;
 }
@@ -39,7 +41,7 @@ export async function runSession(assembly: SessionAssembly, recorder: TraceRecor
   const activity = new Activity();
   let engines: { client: Engine; server: Engine; attacker?: Engine } | undefined;
   let connection = 0;
-  const mirrors = new MirrorSet();
+  const mirrors = assembly.mirrors ?? { feed: () => [], reset: () => {} };
 
   const network = createNetworkMachine({
     recordControl(from, name, delay, lost, sendOffset = 0) {
@@ -108,7 +110,7 @@ export async function runSession(assembly: SessionAssembly, recorder: TraceRecor
       network,
       client: endpointActor('client', handle('client'), activity),
       server: endpointActor('server', handle('server'), activity),
-      attacker: assembly.attacker ? attackerMachine : idle,
+      attacker: assembly.attacker && assembly.attackerLogic ? assembly.attackerLogic : idle,
       attackerEndpoint: assembly.attacker ? endpointActor('attacker', handle('attacker'), activity) : idle,
     },
   );

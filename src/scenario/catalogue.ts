@@ -81,7 +81,12 @@ export const SCENARIOS: Record<ScenarioId, ScenarioInfo> = {
   },
 };
 
-export const DEFAULT_SCENARIO: ScenarioId = 'smtp-starttls';
+/**
+ * Where a learner lands: the first scenario of the catalogue, plaintext SMTP on port 25 — the
+ * historical baseline the lessons start from (and the lightest page to load: TLS, X.509 and
+ * WebCrypto load with the first scenario that needs them).
+ */
+export const DEFAULT_SCENARIO: ScenarioId = 'smtp-plain';
 
 export function isScenarioId(s: string): s is ScenarioId {
   return (SCENARIO_IDS as readonly string[]).includes(s);

@@ -17,7 +17,7 @@ import type { Engine } from '../../protocol/engine.ts';
 import type { SigningKey } from '../../protocol/crypto-provider.ts';
 import { SmtpServerEngine, type SmtpServerConfig } from '../../protocol/smtp/server.ts';
 import { ConnectionStack } from '../../protocol/stack.ts';
-import { makeServerFork } from '../../machine/assemble.ts';
+import { makeServerFork } from '../../machine/assemble-tls.ts';
 import { GENERATOR } from '../../machine/run-scenario.ts';
 import { TraceRecorder, outcomeLine } from '../../trace/recorder.ts';
 import type { Outcome, RunOptions, Trace } from '../../trace/types.ts';
