@@ -15,6 +15,7 @@ import { tryDecodeCertificate } from '../protocol/x509/certificate.ts';
 import { SCENARIOS, SCENARIO_IDS } from '../scenario/catalogue.ts';
 import type { Trace } from '../trace/types.ts';
 import { bundleFromFiles, type ContentBundle } from './index.ts';
+import { resolveLabel, type LabelContext } from './labels.ts';
 import enFiles from './en/index.ts';
 import zhFiles from './zh-CN/index.ts';
 
@@ -39,6 +40,25 @@ function allRequests(): RunRequest[] {
   return requests;
 }
 
+/** Party names as the app shows them (src/i18n), for the labels' `{party}` and `{role}`. */
+const PARTIES: Record<string, LabelContext['parties']> = {
+  en: { client: 'Client', server: 'Server', attacker: 'Attacker' },
+  'zh-CN': { client: '客户端', server: '服务器', attacker: '攻击者' },
+};
+
+/**
+ * English prose in a label: two lowercase English words in a row ("received and", "key pair").
+ * Protocol text never has them: names are CamelCase or snake_case, secrets and fields are joined
+ * with underscores, RFC names are capitalised ("Early Secret").
+ */
+export const ENGLISH_PROSE = /\b[a-z]{2,}\b[ ,;:]+\b[a-z]{2,}\b/;
+
+/** SMTP commands and replies, and application data, are the parties' own words: protocol text. */
+function isProtocolText(step: Trace['steps'][number]): boolean {
+  if (step.kind === 'message') return step.layer === 'smtp' || step.explain === 'tls/application-data' && !/\(\d+ bytes/.test(step.label);
+  return step.kind === 'failure' && (!!step.reply || !!step.alert);
+}
+
 interface Used {
   /** Content key -> the runs that use it. */
   keys: Map<string, Set<string>>;
@@ -47,6 +67,12 @@ interface Used {
   /** Runs the catalogue lists but the scenario refuses (a fault that needs TLS 1.3 on a TLS 1.2 run). */
   refused: string[];
   runs: number;
+  /** Steps whose Chinese label is the engine's English, or reads as English prose: `run: label`. */
+  englishLabels: Map<string, Set<string>>;
+  /** Labels with a placeholder left unfilled. */
+  unfilled: Set<string>;
+  /** Steps whose English label differs but whose Chinese label is the same, for one party in one run. */
+  merged: Set<string>;
 }
 
 function runName(r: RunRequest): string {
@@ -91,6 +117,29 @@ function collect(trace: Trace, run: string, used: Used): void {
     }
   };
   addKey(`scenarios/${trace.meta.scenario}`);
+  const contexts = bundles.map((b) => ({ doc: b.doc, parties: PARTIES[b.lang] }) satisfies LabelContext);
+  const zhByEngine = new Map<string, string>();
+  trace.steps.forEach((s, i) => {
+    const engine = resolveLabel(trace.steps, i, null).text;
+    for (const [b, ctx] of bundles.map((b, k) => [b, contexts[k]] as const)) {
+      const label = resolveLabel(trace.steps, i, ctx);
+      if (/\{\??[\w-]+\}/.test(label.text)) used.unfilled.add(`${b.lang} ${s.explain}: ${label.text}`);
+      if (b.lang !== 'zh-CN') continue;
+      const english = label.source === 'engine' || (!isProtocolText(s) && ENGLISH_PROSE.test(label.text));
+      if (english) {
+        const k = `${s.kind} ${s.explain}: ${label.text}`;
+        let runs = used.englishLabels.get(k);
+        if (!runs) used.englishLabels.set(k, (runs = new Set()));
+        runs.add(run);
+      }
+      if (s.kind !== 'message') {
+        const key = `${'party' in s ? s.party : ''}|${label.text}`;
+        const before = zhByEngine.get(key);
+        if (before !== undefined && before !== engine) used.merged.add(`${run}: “${before}” and “${engine}” are both “${label.text}”`);
+        zhByEngine.set(key, engine);
+      }
+    }
+  });
   for (const s of trace.steps) {
     addKey(s.explain);
     if (s.kind === 'calc') for (const c of s.checks ?? []) addKey(`check/${c.id}`);
@@ -105,7 +154,7 @@ function collect(trace: Trace, run: string, used: Used): void {
   }
 }
 
-const used: Used = { keys: new Map(), fields: new Map(), refused: [], runs: 0 };
+const used: Used = { keys: new Map(), fields: new Map(), refused: [], runs: 0, englishLabels: new Map(), unfilled: new Set(), merged: new Set() };
 
 beforeAll(async () => {
   // A few runs at a time: WebCrypto works off the main thread, so they overlap.
@@ -188,6 +237,18 @@ describe('explanations', () => {
       for (const id of FIX_IDS)
         expect.soft(bundle.doc(`fixes/${id}`)!.body.length, `${bundle.lang} fixes/${id}`).toBeGreaterThan(0);
     }
+  });
+
+  it('label every step of every run in Chinese: none falls back to the engine’s English or reads as English prose (listed: none)', () => {
+    expect([...used.englishLabels].map(([k, runs]) => `${k} (${example(runs)})`)).toEqual([]);
+  });
+
+  it('fill every placeholder of the labels they use, in both languages', () => {
+    expect([...used.unfilled]).toEqual([]);
+  });
+
+  it('keep apart in Chinese the steps of one party that the engines name apart', () => {
+    expect([...used.merged]).toEqual([]);
   });
 
   it('give every file a title, an RFC reference and an rfc-editor.org link', () => {

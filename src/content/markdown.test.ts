@@ -15,6 +15,12 @@ describe('markdown reader', () => {
     expect(doc.body).toEqual([{ t: 'p', c: [{ t: 'text', v: 'Body.' }] }]);
   });
 
+  it('reads step labels and a purpose from the front matter', () => {
+    const doc = parseDoc('---\ntitle: Finished\nlabel-check: 校验{role}的 Finished\nlabel: x | y\npurpose: {role}的 Finished\n---\n');
+    expect(doc.meta.labels).toEqual({ 'label-check': '校验{role}的 Finished', label: 'x | y' });
+    expect(doc.meta.purpose).toBe('{role}的 Finished');
+  });
+
   it('drops a front-matter link that is not https', () => {
     expect(parseDoc('---\nlink: javascript:alert(1)\n---\n').meta.link).toBeUndefined();
   });

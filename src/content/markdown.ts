@@ -25,6 +25,13 @@ export interface Meta {
   title?: string;
   rfc?: string;
   link?: string;
+  /**
+   * Short labels of the steps this file explains, for the diagram and the transcript: `label`, and
+   * `label-<variant>` for one kind of step (labels.ts picks one and fills its placeholders).
+   */
+  labels?: Record<string, string>;
+  /** What a value computed in this step is for, as a phrase (`{for}` in another file's label). */
+  purpose?: string;
 }
 
 export interface Doc {
@@ -111,10 +118,11 @@ function parseFrontMatter(lines: string[]): { meta: Meta; rest: string[] } {
   const close = end > 0 ? end : lines.findIndex((l, i) => i > 0 && l.trim() === '---');
   if (close < 0) return { meta, rest: lines };
   for (const line of lines.slice(1, close)) {
-    const m = /^(\w+):\s*(.*)$/.exec(line.trim());
+    const m = /^([\w.-]+):\s*(.*)$/.exec(line.trim());
     if (!m) continue;
     const value = m[2].replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1');
-    if (m[1] === 'title' || m[1] === 'rfc') meta[m[1]] = value;
+    if (m[1] === 'title' || m[1] === 'rfc' || m[1] === 'purpose') meta[m[1]] = value;
+    if (m[1] === 'label' || m[1].startsWith('label-')) (meta.labels ??= {})[m[1]] = value;
     if (m[1] === 'link') {
       const href = safeHref(value);
       if (href) meta.link = href;

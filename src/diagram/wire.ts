@@ -1,0 +1,153 @@
+/**
+ * The player's granularity. A run records every local calculation as a step of its own (a TLS 1.3
+ * handshake over STARTTLS is some 80 steps, most of them key-schedule stages and transcript
+ * hashes), but a learner pressing → wants the conversation. So by default the player walks **the
+ * wire**: the messages, and what a learner must not miss on the way — failures, waits and
+ * timeouts, retries, "TLS established", "delivered". Everything else (calculations, and notes
+ * that only explain a calculation or a decision) is folded into the wire step it belongs to, and
+ * shown there: in the inspector of that step, as one compact marker on the diagram's lane, as a
+ * disclosure in the transcript. `all` walks every step, as recorded.
+ *
+ * Where a folded step belongs (its *owner*): a step of party P at virtual time t belongs to P's
+ * next wire step at t — the message P sends next at t, or the event P marks next at t (so the
+ * checks that end in "TLS established" or in a failure sit with that step, not with the dummy
+ * ChangeCipherSpec sent after it) — else to the last message P received at t, else to the
+ * nearest wire step before it (or after it, at the very start). Steps are recorded in virtual-time
+ * order, so the search stops at the first later instant.
+ *
+ * Positions: like the player's index, a position counts the steps revealed in a granularity (0:
+ * none yet; n: steps 1..n shown, step n selected). `toView` and `toAll` convert between the two;
+ * a folded step's position in the wire view is its owner's.
+ *
+ * Pure: the trace in, indices out.
+ */
+import type { Party, TraceStep } from '../trace/types.ts';
+
+export const DETAILS = ['wire', 'all'] as const;
+export type Detail = (typeof DETAILS)[number];
+export const DEFAULT_DETAIL: Detail = 'wire';
+
+export function isDetail(value: string): value is Detail {
+  return (DETAILS as readonly string[]).includes(value);
+}
+
+/** Notes a learner must not miss: they stay on the wire. Every other note is folded. */
+const MILESTONE_NOTES: ReadonlySet<string> = new Set([
+  'tls-established',
+  'delivered',
+  'new-connection',
+  // A party noticing a failure the other side caused (a fatal alert received, a connection closed).
+  'failure',
+  // The hazard: the message goes on in plaintext.
+  'smtp.plaintext-fallback',
+  'smtp.connection-lost',
+]);
+
+/** Whether a step is one the player stops at in the wire granularity. */
+export function isWireStep(step: TraceStep): boolean {
+  switch (step.kind) {
+    case 'message':
+    case 'failure':
+    case 'wait':
+      return true;
+    case 'calc':
+      return false;
+    case 'note':
+      // A note of no party is the session's own (a new connection for a retry).
+      return !step.party || MILESTONE_NOTES.has(step.name);
+  }
+}
+
+function partyOf(step: TraceStep): Party | null {
+  if (step.kind === 'message') return step.from;
+  return step.party ?? null;
+}
+
+/** Folded steps of one party at one instant, shown with the wire step they belong to. */
+export interface StepGroup {
+  /** Trace index of the wire step the group belongs to. */
+  owner: number;
+  party: Party | null;
+  at: number;
+  /** `before`: computed on the way to the owner (what the party sent or marked); `after`: on receiving it. */
+  side: 'before' | 'after';
+  /** Trace indices, in order. */
+  members: number[];
+}
+
+export interface StepView {
+  detail: Detail;
+  /** Trace indices of the steps the player walks, in order. */
+  steps: number[];
+  /** For each trace index: its 0-based position in `steps`, or its owner's when it is folded. */
+  positionOf: number[];
+  /** The folded steps of the run, by owner's trace index (the same in both granularities). */
+  groups: Map<number, StepGroup[]>;
+  /** The group a folded step is in, by its trace index. */
+  groupOf: Map<number, StepGroup>;
+}
+
+/** Where a folded step belongs (see the theory of operation above). */
+function ownerOf(steps: readonly TraceStep[], wire: readonly boolean[], i: number): { owner: number; side: 'before' | 'after' } {
+  const s = steps[i];
+  const party = partyOf(s);
+  for (let j = i + 1; j < steps.length && steps[j].at <= s.at; j++) {
+    if (wire[j] && steps[j].at === s.at && partyOf(steps[j]) === party) return { owner: j, side: 'before' };
+  }
+  for (let j = i - 1; j >= 0; j--) {
+    const m = steps[j];
+    if (m.kind === 'message' && m.to === party && m.arrivesAt === s.at) return { owner: j, side: 'after' };
+  }
+  for (let j = i - 1; j >= 0; j--) if (wire[j]) return { owner: j, side: 'after' };
+  for (let j = i + 1; j < steps.length; j++) if (wire[j]) return { owner: j, side: 'before' };
+  return { owner: -1, side: 'before' };
+}
+
+/** The steps the player walks in a granularity, and where each folded step belongs. */
+export function stepView(steps: readonly TraceStep[], detail: Detail): StepView {
+  const wire = steps.map(isWireStep);
+  const groups = new Map<number, StepGroup[]>();
+  const groupOf = new Map<number, StepGroup>();
+  const ownerIndex: number[] = steps.map((_, i) => i);
+  steps.forEach((s, i) => {
+    if (wire[i]) return;
+    const { owner, side } = ownerOf(steps, wire, i);
+    // A run without a single wire step: nothing to fold into, so the step stays on its own.
+    if (owner < 0) {
+      wire[i] = true;
+      return;
+    }
+    ownerIndex[i] = owner;
+    const list = groups.get(owner) ?? [];
+    let group = list.find((g) => g.party === partyOf(s) && g.at === s.at && g.side === side);
+    if (!group) {
+      group = { owner, party: partyOf(s), at: s.at, side, members: [] };
+      list.push(group);
+      groups.set(owner, list);
+    }
+    group.members.push(i);
+    groupOf.set(i, group);
+  });
+
+  const shown = detail === 'all' ? steps.map((_, i) => i) : steps.flatMap((_, i) => (wire[i] ? [i] : []));
+  const position = new Map<number, number>(shown.map((trace, pos) => [trace, pos]));
+  const positionOf = steps.map((_, i) => position.get(i) ?? position.get(ownerIndex[i]) ?? 0);
+  return { detail, steps: shown, positionOf, groups, groupOf };
+}
+
+/** An index in every-step units (steps revealed) as an index in the view's units. */
+export function toView(view: StepView, allIndex: number): number {
+  if (allIndex <= 0 || !view.positionOf.length) return 0;
+  return view.positionOf[Math.min(allIndex, view.positionOf.length) - 1] + 1;
+}
+
+/** An index in the view's units as an index in every-step units: the step itself is the last one shown. */
+export function toAll(view: StepView, viewIndex: number): number {
+  if (viewIndex <= 0 || !view.steps.length) return 0;
+  return view.steps[Math.min(viewIndex, view.steps.length) - 1] + 1;
+}
+
+/** The view's position (0-based) of the step a trace index stands in, for reveal and selection. */
+export function positionOfStep(view: StepView, traceIndex: number): number {
+  return view.positionOf[traceIndex] ?? 0;
+}
