@@ -5,6 +5,7 @@
  */
 import { parseDoc, type Block, type Doc } from './markdown.ts';
 import type { Lang } from '../i18n/index.ts';
+import type { Party, TraceStep } from '../trace/types.ts';
 
 export type { Block, Doc, Inline, Meta } from './markdown.ts';
 
@@ -16,6 +17,11 @@ export interface ContentBundle {
   field(layer: string, name: string): Block[] | undefined;
   /** Every content key present (for completeness tests). */
   keys(): string[];
+  /**
+   * Each step's label in this language (labels.ts), given the party names; absent until the
+   * label module has loaded with the language (the caller shows the engines' labels meanwhile).
+   */
+  labels?: (steps: readonly TraceStep[], parties: Record<Party, string>) => string[];
 }
 
 /** Content key of a file path such as `./smtp/ehlo.md`. */
@@ -57,12 +63,29 @@ const loaders: Record<Lang, () => Promise<{ default: Record<string, string> }>> 
   'zh-CN': () => import('./zh-CN/index.ts'),
 };
 
+/** Labels of a run's steps, remembered per trace and language (they are read on every frame). */
+function labeller(bundle: ContentBundle, stepLabels: typeof import('./labels.ts').stepLabels): NonNullable<ContentBundle['labels']> {
+  const memo = new WeakMap<readonly TraceStep[], { parties: Record<Party, string>; labels: string[] }>();
+  return (steps, parties) => {
+    const hit = memo.get(steps);
+    if (hit && hit.parties === parties) return hit.labels;
+    const labels = stepLabels(steps, { doc: bundle.doc, parties });
+    memo.set(steps, { parties, labels });
+    return labels;
+  };
+}
+
 const loaded = new Map<Lang, Promise<ContentBundle>>();
 
 export function loadContent(lang: Lang): Promise<ContentBundle> {
   let p = loaded.get(lang);
   if (!p) {
-    p = loaders[lang]().then((m) => bundleFromFiles(lang, m.default));
+    // The labels' code comes with the first language, in its own small chunk.
+    p = Promise.all([loaders[lang](), import('./labels.ts')]).then(([m, l]) => {
+      const bundle = bundleFromFiles(lang, m.default);
+      bundle.labels = labeller(bundle, l.stepLabels);
+      return bundle;
+    });
     // A failed load (offline mid-session, say) may be retried later.
     p.catch(() => loaded.delete(lang));
     loaded.set(lang, p);

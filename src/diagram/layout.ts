@@ -15,11 +15,23 @@
 import type { Protection } from '../protocol/engine.ts';
 import type { Party, TraceStep, Trace } from '../trace/types.ts';
 import { fitLabel, formatMs, stepLabel, textWidth } from './labels.ts';
+import { stepView, type StepGroup, type StepView } from './wire.ts';
 
 export interface LayoutOptions {
   width: number;
   /** Label font size in px; the presenter view uses a larger one. */
   fontSize?: number;
+  /**
+   * The granularity (wire.ts): in the wire view each group of folded steps is one marker on its
+   * party's lane instead of a row per step. Default: every step.
+   */
+  view?: StepView;
+  /** Owners (trace indices) whose groups are drawn open, a row per step, in the wire view. */
+  expanded?: ReadonlySet<number>;
+  /** Each step's label in the learner's language (default: the engine's). */
+  labels?: readonly string[];
+  /** A group marker's label, e.g. `15 calculations`. */
+  groupLabel?: (group: StepGroup, open: boolean) => string;
 }
 
 export interface Lane {
@@ -51,7 +63,10 @@ export interface Band {
 
 interface ItemBase {
   id: string;
+  /** Trace index of the step (a group marker: its owner's). */
   index: number;
+  /** Position in the view (0-based): the item shows once the player has revealed this many steps plus one. */
+  pos: number;
   /** Vertical extent of everything drawn for the step (for bands and scrolling). */
   yMin: number;
   yMax: number;
@@ -96,7 +111,21 @@ export interface WaitItem extends ItemBase {
   anchor: 'start' | 'end';
 }
 
-export type Item = ArrowItem | MarkItem | WaitItem;
+/** A group of folded steps (wire view): one marker on the lane; open, its steps follow it as rows. */
+export interface GroupItem extends ItemBase {
+  kind: 'group';
+  party: Party | null;
+  x: number;
+  y: number;
+  labelX: number;
+  anchor: 'start' | 'end';
+  /** Trace indices of the steps in it, and their ids. */
+  members: number[];
+  memberIds: string[];
+  open: boolean;
+}
+
+export type Item = ArrowItem | MarkItem | WaitItem | GroupItem;
 
 export interface Geometry {
   width: number;
@@ -114,6 +143,8 @@ export interface Geometry {
   items: Item[];
   /** Some stretch of time is not to scale. */
   compressed: boolean;
+  /** The strip above a band's first row, for its title. */
+  bandPad: number;
   /** px per virtual ms where time is to scale. */
   pxPerMs: number;
 }
@@ -126,7 +157,10 @@ interface Ev {
   kind: EventKind;
   /** An end that coincides with its own start (zero latency): it must still come after it. */
   instant?: boolean;
+  /** The item it belongs to (an index into the items). */
   index: number;
+  /** Sort key among events at the same time and rank: trace order (a group sits just before its first step). */
+  order: number;
   lane: Party | null;
   y: number;
 }
@@ -170,78 +204,162 @@ export function zigzag(x: number, y0: number, y1: number, w = 6): string {
   return `M${round(x)},${round(y0)}L${round(x)},${round(m - 6)}L${round(x - w)},${round(m - 2)}L${round(x + w)},${round(m + 2)}L${round(x)},${round(m + 6)}L${round(x)},${round(y1)}`;
 }
 
+/** One thing the diagram draws: a step, or a group marker standing for folded steps. */
+type Unit = { kind: 'step'; index: number; pos: number; order: number } | { kind: 'group'; group: StepGroup; pos: number; order: number; open: boolean };
+
+/** What the diagram draws for a view: every shown step, and each group as a marker (its steps too, when open). */
+function unitsOf(steps: readonly TraceStep[], view: StepView, expanded: ReadonlySet<number>): Unit[] {
+  if (view.detail === 'all') return steps.map((_, i) => ({ kind: 'step', index: i, pos: i, order: i }));
+  const units: Unit[] = view.steps.map((index, pos) => ({ kind: 'step', index, pos, order: index }));
+  for (const [owner, groups] of view.groups) {
+    const pos = view.positionOf[owner];
+    const open = expanded.has(owner);
+    for (const group of groups) {
+      units.push({ kind: 'group', group, pos, order: group.members[0] - 0.5, open });
+      if (open) for (const m of group.members) units.push({ kind: 'step', index: m, pos, order: m });
+    }
+  }
+  return units.sort((a, b) => a.order - b.order);
+}
+
 export function layout(trace: Trace, opts: LayoutOptions): Geometry {
   const fontSize = opts.fontSize ?? 12;
   const width = Math.max(280, Math.round(opts.width));
   const row = Math.round(fontSize * 2.2);
+  /** Between the arrows of one flight (messages sent together): enough for their labels. */
+  const flightGap = Math.round(fontSize * 1.7);
   const hopPx = Math.round(fontSize * 3.4);
   const maxGapPx = hopPx * 6;
-  const axisWidth = Math.round(fontSize * 5.2);
+  const axisWidth = Math.round(fontSize * (width < 520 ? 4.2 : 5.2));
   const top = Math.round(fontSize * 4);
   const plotLeft = axisWidth + 8;
   const plotRight = width - 8;
+  const steps = trace.steps;
+  const view = opts.view ?? stepView(steps, 'all');
+  const labelOf = (i: number) => opts.labels?.[i] ?? stepLabel(steps[i]);
 
   const parties = lanesOf(trace);
   const laneX = new Map<Party, number>();
   const span = plotRight - plotLeft;
   parties.forEach((p, i) => {
-    const f = parties.length === 1 ? 0.5 : 0.14 + (0.72 * i) / (parties.length - 1);
+    const f = parties.length === 1 ? 0.5 : 0.12 + (0.76 * i) / (parties.length - 1);
     laneX.set(p, round(plotLeft + span * f));
   });
   const xOf = (p: Party | null | undefined): number => (p ? (laneX.get(p) ?? plotLeft) : (plotLeft + plotRight) / 2);
 
-  const steps = trace.steps;
   const latencies = steps.flatMap((s) => (s.kind === 'message' && s.arrivesAt !== null && s.arrivesAt > s.at ? [s.arrivesAt - s.at] : []));
   const hopMs = median(latencies);
   const pxPerMs = hopPx / hopMs;
 
+  const units = unitsOf(steps, view, opts.expanded ?? new Set());
+
   // 1. Events.
   const events: Ev[] = [];
-  steps.forEach((s, index) => {
+  units.forEach((u, index) => {
+    if (u.kind === 'group') {
+      events.push({ time: u.group.at, kind: 'local', index, order: u.order, lane: u.group.party, y: 0 });
+      return;
+    }
+    const s = steps[u.index];
     switch (s.kind) {
       case 'message':
-        events.push({ time: s.at, kind: 'depart', index, lane: s.from, y: 0 });
-        if (s.arrivesAt !== null) events.push({ time: Math.max(s.at, s.arrivesAt), kind: 'arrive', index, lane: s.to, y: 0, instant: s.arrivesAt <= s.at });
+        events.push({ time: s.at, kind: 'depart', index, order: u.order, lane: s.from, y: 0 });
+        if (s.arrivesAt !== null) events.push({ time: Math.max(s.at, s.arrivesAt), kind: 'arrive', index, order: u.order, lane: s.to, y: 0, instant: s.arrivesAt <= s.at });
         break;
       case 'wait':
-        events.push({ time: s.at, kind: 'waitStart', index, lane: s.party, y: 0 });
-        events.push({ time: Math.max(s.at, s.until), kind: 'waitEnd', index, lane: s.party, y: 0, instant: s.until <= s.at });
+        events.push({ time: s.at, kind: 'waitStart', index, order: u.order, lane: s.party, y: 0 });
+        events.push({ time: Math.max(s.at, s.until), kind: 'waitEnd', index, order: u.order, lane: s.party, y: 0, instant: s.until <= s.at });
         break;
       default:
-        events.push({ time: s.at, kind: 'local', index, lane: s.kind === 'note' ? (s.party ?? null) : s.party, y: 0 });
+        events.push({ time: s.at, kind: 'local', index, order: u.order, lane: s.kind === 'note' ? (s.party ?? null) : s.party, y: 0 });
     }
   });
-  events.sort((a, b) => a.time - b.time || rank(a) - rank(b) || a.index - b.index);
+  events.sort((a, b) => a.time - b.time || rank(a) - rank(b) || a.order - b.order);
+
+  // Flights: messages one party sends to another at one instant, arriving together. Their arrows
+  // are drawn a little apart and parallel, each as long as the hop, however many there are.
+  const messageOf = (e: Ev) => {
+    const u = units[e.index];
+    const s = u.kind === 'step' ? steps[u.index] : null;
+    return s?.kind === 'message' ? s : null;
+  };
+  const flightOf = new Map<Ev, Ev[]>();
+  for (let i = 0; i < events.length; ) {
+    const first = events[i];
+    const m = messageOf(first);
+    let j = i + 1;
+    if (first.kind === 'depart' && m && m.arrivesAt !== null) {
+      while (j < events.length) {
+        const n = events[j].kind === 'depart' ? messageOf(events[j]) : null;
+        if (!n || n.at !== m.at || n.from !== m.from || n.to !== m.to || n.arrivesAt !== m.arrivesAt) break;
+        j++;
+      }
+    }
+    if (j - i > 1) {
+      const departs = events.slice(i, j);
+      // Drawn as a flight only when the arrivals come next, together: nothing happens in between.
+      const arrivals = events.slice(j, j + departs.length);
+      if (arrivals.length === departs.length && arrivals.every((a, k) => a.kind === 'arrive' && a.index === departs[k].index)) {
+        for (const d of departs) flightOf.set(d, departs);
+        for (const a of arrivals) flightOf.set(a, departs);
+      }
+    }
+    i = j;
+  }
+
+  // A band (the TLS inside STARTTLS, SMTP inside TLS) gets a strip of its own above its first
+  // row, for its title: nothing else is drawn there.
+  const bands = bandsOf(steps);
+  const bandPad = Math.round(fontSize * 1.5);
+  const traceIndexOf = (e: Ev) => {
+    const u = units[e.index];
+    return u.kind === 'group' ? u.group.owner : u.index;
+  };
+  const opensBand = new Set<Ev>();
+  for (const band of bands) {
+    const first = events.find((e) => {
+      const i = traceIndexOf(e);
+      return i >= band.first && i <= band.last;
+    });
+    if (first) opensBand.add(first);
+  }
 
   // 2. Rows.
   const breaks: Break[] = [];
   const ticks: Tick[] = [];
   let y = top + row;
   let prev: Ev | null = null;
+  const departY = new Map<number, number>();
   for (const e of events) {
+    const flight = flightOf.get(e);
     if (prev) {
-      if (e.time === prev.time) {
+      const inFlight = flight && flightOf.get(prev) === flight;
+      if (inFlight && e.kind === prev.kind) {
+        y += flightGap;
+      } else if (e.time === prev.time) {
         const sharesRow = prev.kind === 'arrive' && e.kind === 'depart' && prev.index !== e.index;
         y += sharesRow ? 0 : row;
       } else {
         const dt = e.time - prev.time;
         const px = dt * pxPerMs;
-        if (px > maxGapPx) {
-          const h = Math.min(maxGapPx, row * 2.5 + row * Math.log2(px / maxGapPx));
-          breaks.push({ y0: round(y), y1: round(y + h), ms: dt, label: formatMs(dt) });
-          y += h;
-        } else {
-          y += Math.max(row, px);
-        }
+        const gap = px > maxGapPx ? Math.min(maxGapPx, row * 2.5 + row * Math.log2(px / maxGapPx)) : Math.max(row, px);
+        // A flight's first arrival is one hop below its first departure, not below its last: the
+        // arrows keep the hop's length (the flight may overlap itself, on different lanes).
+        const from = inFlight ? departY.get(flight[0].index)! : y;
+        if (px > maxGapPx) breaks.push({ y0: round(from), y1: round(from + gap), ms: dt, label: formatMs(dt) });
+        y = from + gap;
       }
     }
+    if (opensBand.has(e)) y += bandPad;
     e.y = round(y);
+    if (e.kind === 'depart') departY.set(e.index, e.y);
     if (!prev || e.time !== prev.time) ticks.push({ y: e.y, ms: e.time, label: formatMs(e.time) });
     prev = e;
   }
-  const height = Math.round(y + row * 1.5);
+  const lastY = Math.max(y, ...events.map((e) => e.y));
+  const height = Math.round(lastY + row * 1.5);
 
-  // Each step's events, for the items.
+  // Each unit's events, for the items.
   const byIndex = new Map<number, Ev[]>();
   for (const e of events) {
     const list = byIndex.get(e.index) ?? [];
@@ -262,9 +380,35 @@ export function layout(trace: Trace, opts: LayoutOptions): Geometry {
     return { x: x - fontSize, anchor: 'end', room: x - before - fontSize * 2 };
   };
 
-  const items: Item[] = steps.map((s, index): Item => {
-    const evs = byIndex.get(index)!;
-    const full = stepLabel(s);
+  const items: Item[] = units.map((u, unit): Item => {
+    const evs = byIndex.get(unit)!;
+    if (u.kind === 'group') {
+      const ev = evs[0];
+      const side = innerRoom(u.group.party);
+      const full = opts.groupLabel?.(u.group, u.open) ?? `${u.group.members.length}`;
+      return {
+        kind: 'group',
+        id: `g-${u.group.members[0]}`,
+        index: u.group.owner,
+        pos: u.pos,
+        party: u.group.party,
+        x: xOf(u.group.party),
+        y: ev.y,
+        labelX: round(side.x),
+        anchor: side.anchor,
+        label: fitLabel(full, side.room - fontSize, fontSize),
+        fullLabel: full,
+        members: u.group.members,
+        memberIds: u.group.members.map((m) => steps[m].id),
+        open: u.open,
+        yMin: ev.y - fontSize,
+        yMax: ev.y + fontSize / 2,
+      };
+    }
+    const index = u.index;
+    const pos = u.pos;
+    const s = steps[index];
+    const full = labelOf(index);
     if (s.kind === 'message') {
       const dep = evs.find((e) => e.kind === 'depart')!;
       const arr = evs.find((e) => e.kind === 'arrive');
@@ -291,6 +435,7 @@ export function layout(trace: Trace, opts: LayoutOptions): Geometry {
         kind: 'arrow',
         id: s.id,
         index,
+        pos,
         from: s.from,
         to: s.to,
         x1,
@@ -317,6 +462,7 @@ export function layout(trace: Trace, opts: LayoutOptions): Geometry {
         kind: 'wait',
         id: s.id,
         index,
+        pos,
         party: s.party,
         x: xOf(s.party),
         y1: start.y,
@@ -336,6 +482,7 @@ export function layout(trace: Trace, opts: LayoutOptions): Geometry {
       kind: s.kind,
       id: s.id,
       index,
+      pos,
       party,
       x: xOf(party),
       y: ev.y,
@@ -359,7 +506,8 @@ export function layout(trace: Trace, opts: LayoutOptions): Geometry {
     lanes: parties.map((party) => ({ party, x: xOf(party) })),
     ticks: thinTicks(ticks, fontSize * 1.3),
     breaks,
-    bands: bandsOf(steps),
+    bands,
+    bandPad,
     items,
     compressed: breaks.length > 0,
     pxPerMs: round(pxPerMs * 1000) / 1000,

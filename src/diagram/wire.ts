@@ -151,3 +151,19 @@ export function toAll(view: StepView, viewIndex: number): number {
 export function positionOfStep(view: StepView, traceIndex: number): number {
   return view.positionOf[traceIndex] ?? 0;
 }
+
+/** An index counted in one granularity, counted in another (the same step, or the one standing for it). */
+export function convertIndex(steps: readonly TraceStep[], index: number, from: Detail, to: Detail): number {
+  if (from === to) return index;
+  const wire = stepView(steps, 'wire');
+  return from === 'all' ? toView(wire, index) : toAll(wire, index);
+}
+
+/** The last trace index revealed at a view index: the step itself, or the last of its groups. */
+export function revealedThrough(view: StepView, viewIndex: number): number {
+  if (viewIndex <= 0) return -1;
+  const at = view.steps[Math.min(viewIndex, view.steps.length) - 1];
+  if (view.detail === 'all') return at;
+  const members = (view.groups.get(at) ?? []).flatMap((g) => g.members);
+  return Math.max(at, ...members);
+}

@@ -55,7 +55,7 @@ function createElementClass(): CustomElementConstructor {
     #changed = new Set<string>();
     #scheduled = false;
     #lastLink = '';
-    #position: StepDetail = { index: 0, total: 0, id: null, name: null };
+    #position: StepDetail = { index: 0, total: 0, detail: 'wire', id: null, name: null };
 
     constructor() {
       super();
@@ -140,7 +140,10 @@ function createElementClass(): CustomElementConstructor {
       this.#control = control;
       const emit = <K extends keyof AppEvents>(type: K) =>
         control.on(type, (detail) => {
-          if (type !== 'error') this.#position = { index: (detail as StepDetail).index, total: (detail as StepDetail).total, id: (detail as StepDetail).id, name: (detail as StepDetail).name };
+          if (type !== 'error') {
+            const d = detail as StepDetail;
+            this.#position = { index: d.index, total: d.total, detail: d.detail, id: d.id, name: d.name };
+          }
           this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
         });
       this.#cleanups.push(emit('ready'), emit('stepchange'), emit('ended'), emit('error'));
@@ -194,7 +197,7 @@ function createElementClass(): CustomElementConstructor {
       this.#destroy?.();
       this.#destroy = null;
       this.#control = null;
-      this.#position = { index: 0, total: 0, id: null, name: null };
+      this.#position = { index: 0, total: 0, detail: 'wire', id: null, name: null };
     }
   };
 }

@@ -25,7 +25,7 @@ describe('embed settings', () => {
   });
 
   it("the run becomes a deep link the app validates; the host page's theme and language fill the gaps", () => {
-    expect(linkFrom(from({ scenario: 'tls13', fault: 'cert-expired', step: '4', seed: '00', presenter: '' }))).toBe('scenario=tls13&fault=cert-expired&step=4&presenter=1&seed=00');
+    expect(linkFrom(from({ scenario: 'tls13', fault: 'cert-expired', step: '4', seed: '00', presenter: '' }))).toBe('scenario=tls13&fault=cert-expired&step=4&presenter=1&seed=00&detail=wire');
     expect(linkFrom(from({ scenario: 'tls13', theme: 'auto' }), { host: 'dark', lang: 'zh-CN' })).toBe('scenario=tls13&theme=dark&lang=zh-CN');
     expect(linkFrom(from({ theme: 'light', lang: 'en' }), { host: 'dark', lang: 'zh-CN' })).toBe('lang=en&theme=light');
     expect(linkFrom(from({ scenario: 'tls13', step: '4' }), { withoutStep: true })).toBe('scenario=tls13');

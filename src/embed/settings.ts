@@ -6,8 +6,11 @@
  */
 import { CONTROLS_MODES, DEFAULT_VIEW, type ControlsMode, type EmbedView } from '../ui/control.svelte.ts';
 
-/** Settings that make up the run; they go to the app as a deep link. */
-export const RUN_SETTINGS = ['scenario', 'fault', 'step', 'lang', 'theme', 'presenter', 'tls', 'group', 'suite', 'policy', 'seed', 'fixture'] as const;
+/**
+ * Settings that make up the run; they go to the app as a deep link. `detail` is the player's
+ * granularity (`wire`, the default, or `all`); `step`, `from` and `to` count in it.
+ */
+export const RUN_SETTINGS = ['scenario', 'fault', 'step', 'detail', 'lang', 'theme', 'presenter', 'tls', 'group', 'suite', 'policy', 'seed', 'fixture'] as const;
 /** Settings of the embed's view. */
 export const VIEW_SETTINGS = ['controls', 'from', 'to', 'autoplay', 'speed'] as const;
 
@@ -80,6 +83,9 @@ export function linkFrom(get: Get, context: LinkContext = {}): string {
     if (name === 'theme' && (value === '' || value === 'auto')) continue;
     params.set(name, value.trim());
   }
+  // An embed counts its steps in its own granularity, the wire one unless it says otherwise (a
+  // link without `detail` would count every step: links written before the choice existed).
+  if (params.has('step') && !params.has('detail')) params.set('detail', 'wire');
   if (!params.has('theme') && context.host) params.set('theme', context.host);
   if (!params.has('lang') && context.lang) params.set('lang', context.lang);
   return params.toString();

@@ -5,7 +5,7 @@
  * with the app.
  */
 import { untrack } from 'svelte';
-import { stepLabel } from '../diagram/labels.ts';
+import type { StepView } from '../diagram/wire.ts';
 import type { Trace } from '../trace/types.ts';
 import type { AppCommand, AppControl, StepDetail } from './control.svelte.ts';
 import { formatLink, type LinkProblem, type LinkState } from './deep-link.ts';
@@ -15,7 +15,14 @@ import type { PlayerState } from './player.svelte.ts';
 export interface WiredApp {
   readonly player: PlayerState;
   readonly trace: Trace | null;
+  /** The player's index, in the view's units. */
   readonly index: number;
+  /** The player's granularity over the run. */
+  readonly view: StepView | null;
+  /** A step's label in the app's language, by trace index. */
+  label(i: number): string;
+  /** The embed's range (in its `detail`'s unit) in the player's current units. */
+  rangeFor(from: number | null, to: number | null): { from: number | null; to: number | null };
   readonly link: LinkState;
   readonly runError: string | null;
   readonly problems: LinkProblem[];
@@ -50,7 +57,7 @@ export function wireControl(control: AppControl, app: WiredApp): () => void {
   const disconnect = control.connect((c) => execute(app, c));
   const destroyEffects = $effect.root(() => {
     $effect(() => {
-      const lock = { from: control.view.from, to: control.view.to };
+      const lock = app.rangeFor(control.view.from, control.view.to);
       untrack(() => app.player.lock(lock));
     });
     $effect(() => {
@@ -61,11 +68,13 @@ export function wireControl(control: AppControl, app: WiredApp): () => void {
     let announced: { trace: Trace | null; index: number } = { trace: null, index: -1 };
     $effect(() => {
       const run = app.trace;
-      if (!run) return;
+      const view = app.view;
+      if (!run || !view) return;
       const [i, atEnd] = [app.index, app.player.atEnd];
       untrack(() => {
-        const last = i > 0 ? run.steps[i - 1] : null;
-        const detail: StepDetail = { index: i, total: run.steps.length, id: last?.id ?? null, name: last ? stepLabel(last) : null };
+        const at = i > 0 ? view.steps[i - 1] : -1;
+        const last = at >= 0 ? run.steps[at] : null;
+        const detail: StepDetail = { index: i, total: view.steps.length, detail: view.detail, id: last?.id ?? null, name: last ? app.label(at) : null };
         if (announced.trace !== run) {
           announced = { trace: run, index: i };
           control.emit('ready', { ...detail, scenario: run.meta.scenario, faults: [...run.meta.faults] });
@@ -88,7 +97,8 @@ export function wireControl(control: AppControl, app: WiredApp): () => void {
       if (problems.length) untrack(() => control.emit('error', { kind: 'settings', message: problems.map((p) => app.problemText(p)).join('; ') }));
     });
     $effect(() => {
-      const hash = formatLink({ ...$state.snapshot(app.link), step: app.trace ? app.index : app.link.step } as LinkState);
+      const link = $state.snapshot(app.link) as LinkState;
+      const hash = formatLink(app.trace ? { ...link, step: app.index, stepUnit: link.detail } : link);
       untrack(() => control.emit('link', { hash }));
     });
   });

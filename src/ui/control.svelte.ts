@@ -15,7 +15,7 @@ export type AppCommand =
   | { type: 'pause' }
   | { type: 'next' }
   | { type: 'prev' }
-  /** Show `step` steps (the unit of the `step` setting: 0 is the start, `total` the end). */
+  /** Show `step` steps (in the player's granularity, as `stepchange` counts them: 0 is the start, `total` the end). */
   | { type: 'seek'; step: number }
   /** Pause and go back to the start (of the range, when locked). */
   | { type: 'reset' }
@@ -23,9 +23,11 @@ export type AppCommand =
   | { type: 'configure'; link: string };
 
 export interface StepDetail {
-  /** Steps shown (0: none yet). */
+  /** Steps shown (0: none yet), counted in the player's granularity. */
   index: number;
   total: number;
+  /** The granularity: `wire` (messages, calculations folded in) or `all` (every step). */
+  detail: 'wire' | 'all';
   /** The id and label of the last step shown (null at 0). */
   id: string | null;
   name: string | null;
@@ -45,7 +47,7 @@ export interface AppEvents {
 
 export interface EmbedView {
   controls: ControlsMode;
-  /** Lock the player to steps from..to (same unit as `step`); null: the run's start or end. */
+  /** Lock the player to steps from..to (counted in the embed's `detail`, like `step`); null: the run's start or end. */
   from: number | null;
   to: number | null;
   /** Start playing as soon as a run is loaded (not when the reader asked for reduced motion). */

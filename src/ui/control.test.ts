@@ -27,15 +27,15 @@ describe('AppControl', () => {
     control.on('ended', c);
     const reported = vi.fn();
     vi.stubGlobal('reportError', reported);
-    control.emit('stepchange', { index: 1, total: 3, id: 's0', name: 'EHLO' });
-    expect(a).toHaveBeenCalledWith({ index: 1, total: 3, id: 's0', name: 'EHLO' });
+    control.emit('stepchange', { index: 1, total: 3, detail: 'wire', id: 's0', name: 'EHLO' });
+    expect(a).toHaveBeenCalledWith({ index: 1, total: 3, detail: 'wire', id: 's0', name: 'EHLO' });
     expect(b).toHaveBeenCalledTimes(1);
     expect(c).not.toHaveBeenCalled();
     expect((reported.mock.calls[0][0] as Error).message).toBe('listener bug');
     vi.unstubAllGlobals();
     offA();
     offB();
-    control.emit('stepchange', { index: 2, total: 3, id: 's1', name: 'QUIT' });
+    control.emit('stepchange', { index: 2, total: 3, detail: 'wire', id: 's1', name: 'QUIT' });
     expect(a).toHaveBeenCalledTimes(1);
   });
 

@@ -14,6 +14,9 @@ describe('deep links', () => {
       faults: ['cert-expired'],
       fixes: [],
       step: 12,
+      // No `detail`: an older link, whose step counts every step; it opens in the wire granularity.
+      detail: 'wire',
+      stepUnit: 'all',
       lang: 'zh-CN',
       options: { tls: '1.2', group: 'secp256r1', seed: '0a0b' },
       theme: 'auto',
@@ -84,6 +87,7 @@ describe('deep links', () => {
         faults: fc.subarray(faultsFor(scenario), { maxLength: 2 }),
         fixes: fc.subarray([...FIX_IDS], { maxLength: 2 }),
         step: fc.option(fc.nat(500), { nil: null }),
+        detail: fc.constantFrom('wire' as const, 'all' as const),
         lang: fc.constantFrom(...LANGS),
         options: fc.record(
           {
@@ -98,12 +102,28 @@ describe('deep links', () => {
     );
     fc.assert(
       fc.property(stateArb, (s) => {
-        const state: LinkState = { ...s, options: optionsFor(s.scenario, s.options) };
+        const state: LinkState = { ...s, stepUnit: s.detail, options: optionsFor(s.scenario, s.options) };
         const back = parseLink('#' + formatLink(state));
         expect(back.problems).toEqual([]);
         expect(back.state).toEqual(state);
       }),
     );
+  });
+
+  it('name the granularity with every step they write, so that the number reads the same anywhere', () => {
+    const wire = parseLink('scenario=smtp-starttls&step=9&lang=en').state;
+    expect(formatLink({ ...wire, stepUnit: 'wire' })).toBe('scenario=smtp-starttls&detail=wire&step=9&lang=en');
+    const all = parseLink('scenario=smtp-starttls&detail=all&step=41').state;
+    expect(all).toMatchObject({ detail: 'all', stepUnit: 'all', step: 41 });
+    expect(formatLink(all)).toContain('&detail=all&step=41&');
+    // The default granularity without a step needs no word.
+    expect(formatLink(parseLink('scenario=smtp-plain').state)).toBe('scenario=smtp-plain&lang=en');
+    expect(parseLink('scenario=smtp-plain&detail=every').problems).toEqual([{ kind: 'badOption', name: 'detail', value: 'every' }]);
+  });
+
+  it('read the step of a link without `detail` in every-step units (links written before the choice)', () => {
+    expect(parseLink('scenario=smtp-starttls&step=41').state).toMatchObject({ step: 41, stepUnit: 'all', detail: 'wire' });
+    expect(parseLink('scenario=smtp-starttls&detail=wire&step=12').state).toMatchObject({ step: 12, stepUnit: 'wire', detail: 'wire' });
   });
 
   it('carry the fixes applied on top of the faults, and drop unknown ones', () => {

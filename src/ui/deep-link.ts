@@ -6,11 +6,20 @@
  *
  * `step` is the number of steps revealed (0: nothing yet; n: steps 1..n shown, step n selected),
  * the player's index. The seed is always written, so a copied link reproduces the same bytes.
+ *
+ * `detail` is the player's granularity (src/diagram/wire.ts): `wire` (the default: messages and
+ * the events a learner must not miss, calculations folded into them) or `all` (every step), and
+ * `step` counts steps in that granularity. A link without `detail` was written before there was
+ * a choice, when `step` counted every step: its step is read in that unit (`stepUnit: 'all'`),
+ * and the run opens in the default granularity at the step that stands for it — so old links,
+ * and the acceptance link `…&step=N` of any trace, land where they always did. Links the app
+ * writes always name `detail` with a step, so the number reads the same wherever it goes.
  */
 import { FAULTS, FIX_IDS, isFaultId, type FaultId, type FixId } from '../faults/catalogue.ts';
 import { DEFAULT_SCENARIO, GROUPS, isScenarioId, POLICIES, SCENARIOS, TLS12_SUITES, TLS13_SUITES, type OptionName, type ScenarioId } from '../scenario/catalogue.ts';
 import type { RunOptions } from '../trace/types.ts';
 import { isLang, type Lang } from '../i18n/index.ts';
+import { DEFAULT_DETAIL, isDetail, type Detail } from '../diagram/wire.ts';
 
 export type Theme = 'auto' | 'light' | 'dark';
 
@@ -21,6 +30,10 @@ export interface LinkState {
   fixes: FixId[];
   /** Steps revealed; null when the link does not say (start at the beginning). */
   step: number | null;
+  /** The player's granularity. */
+  detail: Detail;
+  /** The unit `step` counts in: `detail`, or `all` for a link that names no `detail`. */
+  stepUnit: Detail;
   lang: Lang;
   options: RunOptions;
   theme: Theme;
@@ -40,13 +53,13 @@ export type LinkProblem =
   | { kind: 'fixtureExclusive' };
 
 const OPTION_KEYS: readonly OptionName[] = ['tls', 'group', 'suite', 'policy', 'seed', 'fixture'];
-const KNOWN_KEYS = new Set<string>(['scenario', 'fault', 'fix', 'step', 'lang', 'theme', 'presenter', ...OPTION_KEYS]);
+const KNOWN_KEYS = new Set<string>(['scenario', 'fault', 'fix', 'step', 'detail', 'lang', 'theme', 'presenter', ...OPTION_KEYS]);
 /** Longer hashes are not links we wrote; refuse to spend time on them. */
 const MAX_LENGTH = 2048;
 export const SEED_PATTERN = /^(?:[0-9a-fA-F]{2}){1,32}$/;
 
 export function defaultLinkState(lang: Lang = 'en'): LinkState {
-  return { scenario: DEFAULT_SCENARIO, faults: [], fixes: [], step: null, lang, options: {}, theme: 'auto', presenter: false };
+  return { scenario: DEFAULT_SCENARIO, faults: [], fixes: [], step: null, detail: DEFAULT_DETAIL, stepUnit: DEFAULT_DETAIL, lang, options: {}, theme: 'auto', presenter: false };
 }
 
 /** The TLS version a run will use: the chosen one, or the scenario's first. */
@@ -149,11 +162,17 @@ export function parseLink(hash: string, fallbackLang: Lang = 'en'): { state: Lin
     problems.push({ kind: 'fixtureExclusive' });
   }
 
+  const detail = first('detail');
+  if (detail !== undefined && isDetail(detail)) state.detail = detail;
+  else if (detail !== undefined) problems.push({ kind: 'badOption', name: 'detail', value: detail.slice(0, 20) });
+
   const step = first('step');
   if (step !== undefined) {
     if (/^\d{1,6}$/.test(step)) state.step = Number(step);
     else problems.push({ kind: 'badStep', value: step.slice(0, 20) });
   }
+  // Without `detail`, a step counts every step, as links did before the choice existed.
+  state.stepUnit = detail !== undefined && isDetail(detail) ? detail : state.step !== null ? 'all' : state.detail;
 
   const theme = first('theme');
   if (theme === 'light' || theme === 'dark' || theme === 'auto') state.theme = theme;
@@ -164,11 +183,17 @@ export function parseLink(hash: string, fallbackLang: Lang = 'en'): { state: Lin
   return { state, problems };
 }
 
-/** The hash (without `#`) for a state; parseLink(formatLink(s)) gives s back. */
+/**
+ * The hash (without `#`) for a state; parseLink(formatLink(s)) gives s back. A step is written
+ * with the `detail` it counts in; a step still in an older link's unit (every step, no `detail`
+ * named) is written back as it came.
+ */
 export function formatLink(state: LinkState): string {
   const parts: [string, string][] = [['scenario', state.scenario]];
   if (state.faults.length) parts.push(['fault', state.faults.join(',')]);
   if (state.fixes.length) parts.push(['fix', state.fixes.join(',')]);
+  const legacyStep = state.step !== null && state.stepUnit !== state.detail;
+  if (!legacyStep && (state.step !== null || state.detail !== DEFAULT_DETAIL)) parts.push(['detail', state.detail]);
   if (state.step !== null) parts.push(['step', String(state.step)]);
   parts.push(['lang', state.lang]);
   for (const name of OPTION_KEYS) {

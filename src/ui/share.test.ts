@@ -9,7 +9,7 @@ describe('embed code', () => {
   it('the element form loads the module and names the run in attributes', () => {
     expect(elementCode(run, 'minimal', BASE)).toBe(
       '<script type="module" src="https://docs.example.org/lab/handshake-lab.js"></script>\n' +
-        '<handshake-lab scenario="smtp-starttls" fault="cert-expired" tls="1.3" seed="0a0b" step="7" lang="zh-CN" controls="minimal"></handshake-lab>',
+        '<handshake-lab scenario="smtp-starttls" fault="cert-expired" tls="1.3" seed="0a0b" detail="wire" step="7" lang="zh-CN" controls="minimal"></handshake-lab>',
     );
     expect(elementCode({ ...run, faults: [], step: null, theme: 'dark', presenter: true }, 'full', BASE)).toContain(
       '<handshake-lab scenario="smtp-starttls" tls="1.3" seed="0a0b" lang="zh-CN" theme="dark" presenter></handshake-lab>',
@@ -17,9 +17,9 @@ describe('embed code', () => {
   });
 
   it('the iframe form puts the same settings in embed.html’s query and sandboxes the frame', () => {
-    expect(iframeSrc(run, 'none', BASE)).toBe('https://docs.example.org/lab/embed.html?scenario=smtp-starttls&fault=cert-expired&step=7&lang=zh-CN&tls=1.3&seed=0a0b&controls=none');
+    expect(iframeSrc(run, 'none', BASE)).toBe('https://docs.example.org/lab/embed.html?scenario=smtp-starttls&fault=cert-expired&detail=wire&step=7&lang=zh-CN&tls=1.3&seed=0a0b&controls=none');
     expect(iframeCode(run, 'full', BASE, 'Handshake Lab: "STARTTLS"')).toBe(
-      '<iframe src="https://docs.example.org/lab/embed.html?scenario=smtp-starttls&amp;fault=cert-expired&amp;step=7&amp;lang=zh-CN&amp;tls=1.3&amp;seed=0a0b"' +
+      '<iframe src="https://docs.example.org/lab/embed.html?scenario=smtp-starttls&amp;fault=cert-expired&amp;detail=wire&amp;step=7&amp;lang=zh-CN&amp;tls=1.3&amp;seed=0a0b"' +
         ' title="Handshake Lab: &quot;STARTTLS&quot;" width="100%" height="760" loading="lazy" sandbox="allow-scripts allow-same-origin allow-downloads"></iframe>',
     );
   });

@@ -21,6 +21,8 @@ export function elementAttributes(state: LinkState, controls: ControlsMode): [st
     const v = state.options[key];
     if (v !== undefined) attrs.push([key, v]);
   }
+  // The step counts in the granularity named beside it (the wire one unless `all`).
+  if (state.step !== null || state.detail !== 'wire') attrs.push(['detail', state.detail]);
   if (state.step !== null) attrs.push(['step', String(state.step)]);
   attrs.push(['lang', state.lang]);
   if (state.theme !== 'auto') attrs.push(['theme', state.theme]);
