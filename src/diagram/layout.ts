@@ -171,6 +171,17 @@ export function zigzag(x: number, y0: number, y1: number, w = 6): string {
 }
 
 export function layout(trace: Trace, opts: LayoutOptions): Geometry {
+  return layoutAligned([trace], opts)[0];
+}
+
+/**
+ * Several traces on one timeline (TLS 1.2 beside TLS 1.3): the same px per virtual ms, and a
+ * virtual time lands at the same y in every geometry. Each distinct time of any trace gets the
+ * rows the busiest trace needs there, so parallel arrows never overlap and equal heights mean
+ * equal times. The ticks and breaks are the shared timeline's, down to each trace's last event.
+ * With one trace this is exactly `layout`.
+ */
+export function layoutAligned(traces: readonly Trace[], opts: LayoutOptions): Geometry[] {
   const fontSize = opts.fontSize ?? 12;
   const width = Math.max(280, Math.round(opts.width));
   const row = Math.round(fontSize * 2.2);
@@ -181,21 +192,69 @@ export function layout(trace: Trace, opts: LayoutOptions): Geometry {
   const plotLeft = axisWidth + 8;
   const plotRight = width - 8;
 
-  const parties = lanesOf(trace);
-  const laneX = new Map<Party, number>();
-  const span = plotRight - plotLeft;
-  parties.forEach((p, i) => {
-    const f = parties.length === 1 ? 0.5 : 0.14 + (0.72 * i) / (parties.length - 1);
-    laneX.set(p, round(plotLeft + span * f));
-  });
-  const xOf = (p: Party | null | undefined): number => (p ? (laneX.get(p) ?? plotLeft) : (plotLeft + plotRight) / 2);
-
-  const steps = trace.steps;
-  const latencies = steps.flatMap((s) => (s.kind === 'message' && s.arrivesAt !== null && s.arrivesAt > s.at ? [s.arrivesAt - s.at] : []));
+  const latencies = traces.flatMap((t) => t.steps.flatMap((s) => (s.kind === 'message' && s.arrivesAt !== null && s.arrivesAt > s.at ? [s.arrivesAt - s.at] : [])));
   const hopMs = median(latencies);
   const pxPerMs = hopPx / hopMs;
 
-  // 1. Events.
+  // 1. Events, and each one's offset below the first event of its time.
+  const eventLists = traces.map((t) => eventsOf(t.steps));
+  const offsets = eventLists.map((events) => {
+    const out: number[] = [];
+    let prev: Ev | null = null;
+    for (const e of events) {
+      // A reply that leaves when the request arrives shares its row: the familiar ladder.
+      const sharesRow = prev !== null && prev.kind === 'arrive' && e.kind === 'depart' && prev.index !== e.index;
+      out.push(prev && e.time === prev.time ? out[out.length - 1] + (sharesRow ? 0 : row) : 0);
+      prev = e;
+    }
+    return out;
+  });
+
+  // 2. The shared timeline: each time's rows are the busiest trace's there.
+  const depth = new Map<number, number>();
+  eventLists.forEach((events, k) => events.forEach((e, i) => depth.set(e.time, Math.max(depth.get(e.time) ?? 0, offsets[k][i]))));
+  const times = [...depth.keys()].sort((a, b) => a - b);
+  const yAt = new Map<number, number>();
+  const breaks: Break[] = [];
+  const ticks: Tick[] = [];
+  let y = top + row;
+  times.forEach((time, i) => {
+    if (i > 0) {
+      const prev = times[i - 1];
+      y += depth.get(prev)!;
+      const dt = time - prev;
+      const px = dt * pxPerMs;
+      if (px > maxGapPx) {
+        const h = Math.min(maxGapPx, row * 2.5 + row * Math.log2(px / maxGapPx));
+        breaks.push({ y0: round(y), y1: round(y + h), ms: dt, label: formatMs(dt) });
+        y += h;
+      } else {
+        y += Math.max(row, px);
+      }
+    }
+    yAt.set(time, y);
+    ticks.push({ y: round(y), ms: time, label: formatMs(time) });
+  });
+
+  const ctx = { fontSize, width, row, hopPx, top, axisWidth, plotLeft, plotRight, pxPerMs };
+  return traces.map((trace, k) => {
+    const events = eventLists[k];
+    events.forEach((e, i) => (e.y = round(yAt.get(e.time)! + offsets[k][i])));
+    const n = events.length;
+    const last = n ? yAt.get(events[n - 1].time)! + offsets[k][n - 1] : top + row;
+    return geometryOf(
+      trace,
+      events,
+      ctx,
+      ticks.filter((t) => t.y <= round(last)),
+      breaks.filter((b) => b.y0 < round(last)),
+      Math.round(last + row * 1.5),
+    );
+  });
+}
+
+/** Every step's events (a message departs and arrives, a wait starts and ends...), in time order. */
+function eventsOf(steps: readonly TraceStep[]): Ev[] {
   const events: Ev[] = [];
   steps.forEach((s, index) => {
     switch (s.kind) {
@@ -211,35 +270,33 @@ export function layout(trace: Trace, opts: LayoutOptions): Geometry {
         events.push({ time: s.at, kind: 'local', index, lane: s.kind === 'note' ? (s.party ?? null) : s.party, y: 0 });
     }
   });
-  events.sort((a, b) => a.time - b.time || rank(a) - rank(b) || a.index - b.index);
+  return events.sort((a, b) => a.time - b.time || rank(a) - rank(b) || a.index - b.index);
+}
 
-  // 2. Rows.
-  const breaks: Break[] = [];
-  const ticks: Tick[] = [];
-  let y = top + row;
-  let prev: Ev | null = null;
-  for (const e of events) {
-    if (prev) {
-      if (e.time === prev.time) {
-        const sharesRow = prev.kind === 'arrive' && e.kind === 'depart' && prev.index !== e.index;
-        y += sharesRow ? 0 : row;
-      } else {
-        const dt = e.time - prev.time;
-        const px = dt * pxPerMs;
-        if (px > maxGapPx) {
-          const h = Math.min(maxGapPx, row * 2.5 + row * Math.log2(px / maxGapPx));
-          breaks.push({ y0: round(y), y1: round(y + h), ms: dt, label: formatMs(dt) });
-          y += h;
-        } else {
-          y += Math.max(row, px);
-        }
-      }
-    }
-    e.y = round(y);
-    if (!prev || e.time !== prev.time) ticks.push({ y: e.y, ms: e.time, label: formatMs(e.time) });
-    prev = e;
-  }
-  const height = Math.round(y + row * 1.5);
+interface Frame {
+  fontSize: number;
+  width: number;
+  row: number;
+  hopPx: number;
+  top: number;
+  axisWidth: number;
+  plotLeft: number;
+  plotRight: number;
+  pxPerMs: number;
+}
+
+/** One trace's geometry, its events already placed on the timeline. */
+function geometryOf(trace: Trace, events: Ev[], frame: Frame, ticks: Tick[], breaks: Break[], height: number): Geometry {
+  const { fontSize, width, hopPx, top, axisWidth, plotLeft, plotRight, pxPerMs } = frame;
+  const parties = lanesOf(trace);
+  const laneX = new Map<Party, number>();
+  const span = plotRight - plotLeft;
+  parties.forEach((p, i) => {
+    const f = parties.length === 1 ? 0.5 : 0.14 + (0.72 * i) / (parties.length - 1);
+    laneX.set(p, round(plotLeft + span * f));
+  });
+  const xOf = (p: Party | null | undefined): number => (p ? (laneX.get(p) ?? plotLeft) : (plotLeft + plotRight) / 2);
+  const steps = trace.steps;
 
   // Each step's events, for the items.
   const byIndex = new Map<number, Ev[]>();
@@ -248,7 +305,6 @@ export function layout(trace: Trace, opts: LayoutOptions): Geometry {
     list.push(e);
     byIndex.set(e.index, list);
   }
-
   // Room for a label beside a lane: towards the neighbouring lane (or the edge).
   const innerRoom = (p: Party | null): { x: number; anchor: 'start' | 'end'; room: number } => {
     const x = xOf(p);
