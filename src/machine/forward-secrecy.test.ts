@@ -3,11 +3,12 @@
  * trace, the recording is cut from the trace's segments, and the theft either reads the traffic
  * (RSA key transport) or recovers nothing, with the reason (ECDHE in TLS 1.2, and TLS 1.3).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bundleFromFiles } from '../content/index.ts';
 import enFiles from '../content/en/index.ts';
 import zhFiles from '../content/zh-CN/index.ts';
-import { toHex, utf8Encode } from '../protocol/bytes/hex.ts';
+import { fromHex, toHex, utf8Encode } from '../protocol/bytes/hex.ts';
 import type { CalcStep, MessageStep, Trace } from '../trace/types.ts';
 import { recordingOf, stealServerKey, THEFT_STEP_KINDS, type TheftReport } from './forward-secrecy.ts';
 import { runScenarioKeepingKeys, type RunRequest } from './run-scenario.ts';
@@ -164,6 +165,32 @@ describe('what the recording holds', () => {
     expect(units.map((u) => toHex(u.bytes))).toEqual(serverSide.map((s) => s.hex));
     expect(units.length).toBeLessThan(trace.segments.filter((s) => s.hex).length);
   });
+
+  it('a recording with bytes changed anywhere yields a report, never an exception (property)', async () => {
+    const { trace, keys } = await runScenarioKeepingKeys({ scenario: 'tls12-rsa', options: { seed: '0f' } });
+    const carrying = trace.segments.flatMap((s, i) => (s.hex ? [i] : []));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...carrying),
+        fc.nat(),
+        fc.uint8Array({ minLength: 1, maxLength: 8 }),
+        fc.boolean(),
+        async (segment, at, bytes, truncate) => {
+          const changed = structuredClone(trace);
+          const original = fromHex(changed.segments[segment].hex);
+          const offset = at % original.length;
+          const next = truncate ? original.slice(0, offset) : Uint8Array.from(original);
+          if (!truncate) next.set(bytes.subarray(0, next.length - offset), offset);
+          changed.segments[segment].hex = toHex(next);
+          const report = await stealServerKey(changed, keys.serverKey!);
+          expect(THEFT_STEP_KINDS).toEqual(expect.arrayContaining(report.steps.map((s) => s.kind)));
+          // Whatever it decrypted is authenticated: the bytes some step really sent.
+          for (const p of report.plaintexts) expect(p.matches).toBeDefined();
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 60_000);
 
   it('every step kind has its explanation, fs/<kind>, in English and Chinese (the UI looks each one up)', () => {
     for (const bundle of [bundleFromFiles('en', enFiles), bundleFromFiles('zh-CN', zhFiles)]) {
