@@ -37,7 +37,7 @@ import {
 import { AlertDescription, alertInfo, describeAlert, failureFromDecodeError, TlsFailure } from '../tls/alerts.ts';
 import type { CertificateVerdict } from '../tls/certificate-verifier.ts';
 import { encodeFinished, type Finished } from '../tls/messages/finished.ts';
-import { Transcript } from '../tls13/transcript.ts';
+import { Transcript } from '../tls/transcript.ts';
 import type { Tls12CipherSuite } from './cipher-suites.ts';
 import { decodeChangeCipherSpec, type DecodedTls12Message } from './messages/index.ts';
 import { computeVerifyData, deriveKeyBlock, deriveMasterSecret, VERIFY_DATA_LENGTH, type KeyBlock } from './prf.ts';

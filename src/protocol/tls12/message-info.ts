@@ -7,7 +7,7 @@ import { toHex } from '../bytes/hex.ts';
 import type { AlertInfo, MessageInfo } from '../engine.ts';
 import { decodeAlert, describeAlert } from '../tls/alerts.ts';
 import { describeCipherSuite, describeGroup, describeSignatureScheme, handshakeTypeName } from '../tls/constants.ts';
-import { undecodedMessageFields } from '../tls13/messages/index.ts';
+import { undecodedMessageFields } from '../tls/handshake.ts';
 import { decodeChangeCipherSpec, type DecodedTls12Message } from './messages/index.ts';
 
 const kebab = (name: string): string => name.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();

@@ -64,7 +64,7 @@ import {
   signedContent,
 } from './signature.ts';
 import { TrafficProtection } from './record-protection.ts';
-import { Transcript } from './transcript.ts';
+import { Transcript } from '../tls/transcript.ts';
 
 /** An application traffic secret and its generation N (§7.2), for KeyUpdate. */
 interface ApplicationSecret {

@@ -13,7 +13,8 @@ import {
   decodeKeyShareServerHello,
   findExtension,
 } from '../tls/extensions/index.ts';
-import { type DecodedMessage, undecodedMessageFields } from './messages/index.ts';
+import { undecodedMessageFields } from '../tls/handshake.ts';
+import type { DecodedMessage } from './messages/index.ts';
 
 const kebab = (name: string): string => name.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
 
