@@ -5,20 +5,16 @@
  */
 import { toHex } from '../bytes/hex.ts';
 import type { AlertInfo, MessageInfo } from '../engine.ts';
-import { decodeAlert, describeAlert } from '../tls/alerts.ts';
 import { describeCipherSuite, describeGroup, describeSignatureScheme, handshakeTypeName } from '../tls/constants.ts';
-import { undecodedMessageFields } from '../tls/handshake.ts';
+import {
+  alertMessage,
+  applicationDataMessage,
+  handshakeMessage,
+  tlsMessageInfo,
+  tryOr,
+  undecodableMessage,
+} from '../tls/message-info.ts';
 import { decodeChangeCipherSpec, type DecodedTls12Message } from './messages/index.ts';
-
-const kebab = (name: string): string => name.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
-
-function tryOr<T>(f: () => T, fallback: T): T {
-  try {
-    return f();
-  } catch {
-    return fallback;
-  }
-}
 
 /** The message's name for errors: its RFC name, or the msg_type's for one this project does not read. */
 export function messageName(m: DecodedTls12Message): string {
@@ -53,62 +49,33 @@ function labelFor(m: DecodedTls12Message): string {
 }
 
 export function handshakeMessageInfo(m: DecodedTls12Message): MessageInfo {
-  return {
-    layer: 'tls',
-    name: m.name,
-    label: labelFor(m),
-    explain: `tls12/${kebab(m.name)}`,
-    bytes: m.bytes,
-    fields: m.fields,
-  };
+  return handshakeMessage('tls12', m, labelFor(m));
 }
 
 /** A message whose framing is whole but whose body does not decode. */
 export function undecodableMessageInfo(bytes: Uint8Array): MessageInfo {
-  return {
-    layer: 'tls',
-    name: 'Malformed',
-    label: 'Malformed handshake message',
-    explain: 'tls12/malformed',
-    bytes,
-    fields: undecodedMessageFields(bytes),
-  };
+  return undecodableMessage('tls12', bytes);
 }
 
+/** RFC 5246 §7.2: a warning is labelled as one, since the connection goes on after it. */
 export function alertMessageInfo(bytes: Uint8Array, info: AlertInfo): MessageInfo {
-  return {
-    layer: 'tls',
-    name: 'Alert',
-    label: `Alert: ${describeAlert(info.code)}${info.level === 'warning' && info.code !== 0 ? ' (warning)' : ''}`,
-    explain: 'tls12/alert',
-    bytes,
-    fields: tryOr(() => decodeAlert(bytes).fields, []),
-    alert: info,
-  };
+  return alertMessage('tls12', bytes, info, true);
 }
 
 /** RFC 5246 §7.1: in TLS 1.2 the ChangeCipherSpec really switches the sender's keys on. */
 export function changeCipherSpecInfo(bytes: Uint8Array): MessageInfo {
-  return {
-    layer: 'tls',
-    name: 'ChangeCipherSpec',
-    label: 'ChangeCipherSpec',
-    explain: 'tls12/change-cipher-spec',
+  return tlsMessageInfo(
+    'ChangeCipherSpec',
+    'ChangeCipherSpec',
+    'tls12/change-cipher-spec',
     bytes,
-    fields: tryOr(
+    tryOr(
       () => decodeChangeCipherSpec(bytes).fields,
       [{ name: 'type', start: 0, end: bytes.length, value: toHex(bytes) }],
     ),
-  };
+  );
 }
 
 export function applicationDataInfo(data: Uint8Array): MessageInfo {
-  return {
-    layer: 'tls',
-    name: 'ApplicationData',
-    label: `ApplicationData (${data.length} bytes)`,
-    explain: 'tls12/application-data',
-    bytes: data,
-    fields: [],
-  };
+  return applicationDataMessage('tls12', data);
 }
