@@ -348,6 +348,9 @@ export abstract class RecordLayerCore<M, K> {
     return { bytes, fields, protection: shown.protection, key: shown.key, messages, ...extra };
   }
 
+  /** A ChangeCipherSpec record: the version's note on what it means. */
+  abstract writeChangeCipherSpec(): Promise<WireUnit>;
+
   writeAlert(alert: AlertInfo): Promise<WireUnit> {
     const bytes = encodeAlert({
       level: alert.level === 'warning' ? AlertLevel.warning : AlertLevel.fatal,
