@@ -23,6 +23,7 @@ import type { AlertInfo, MessageInfo, NamedValue, Protection, WireUnit } from '.
 import { AlertLevel, alertInfo, decodeAlert, encodeAlert, TlsFailure } from './alerts.ts';
 import { ContentType, ProtocolVersion } from './constants.ts';
 import { HandshakeReassembler } from './handshake.ts';
+import type { VersionMessageInfo } from './message-info.ts';
 import {
   decodeRecord,
   encodeRecord,
@@ -54,14 +55,6 @@ export type UnitOf = (messages: MessageInfo[], note?: string) => WireUnit;
 /** A protected record opened: its real content type and content, or the failure to report. */
 export type OpenedRecord =
   { ok: true; type: number; content: Uint8Array } | { ok: false; reason: string; failure: TlsFailure };
-
-/** How a version's messages appear in the trace (its message-info.ts). */
-export interface RecordMessageInfo<M> {
-  handshake(m: M): MessageInfo;
-  undecodable(bytes: Uint8Array): MessageInfo;
-  alert(bytes: Uint8Array, info: AlertInfo): MessageInfo;
-  applicationData(data: Uint8Array): MessageInfo;
-}
 
 interface QueuedMessage {
   bytes: Uint8Array;
@@ -98,7 +91,7 @@ export abstract class RecordLayerCore<M, K> {
   private writeProtection: K | null = null;
   private queued: QueuedMessage[] = [];
 
-  protected constructor(private readonly info: RecordMessageInfo<M>) {}
+  protected constructor(protected readonly messageInfo: VersionMessageInfo<M>) {}
 
   get readKeys(): K | null {
     return this.readProtection;
@@ -212,7 +205,7 @@ export abstract class RecordLayerCore<M, K> {
       const { alert } = decodeAlert(fragment);
       const info = alertInfo(alert.description, alert.level === AlertLevel.warning ? 'warning' : 'fatal');
       return {
-        unit: unit([this.info.alert(fragment, info)]),
+        unit: unit([this.messageInfo.alert(fragment, info)]),
         content: { type: 'alert', alert: info, protected: isProtected },
       };
     } catch (e) {
@@ -250,7 +243,9 @@ export abstract class RecordLayerCore<M, K> {
     const pending = this.handshakeIn.pending;
     return {
       unit: unit(
-        messages.map((m) => (m.decoded ? this.info.handshake(m.decoded) : this.info.undecodable(m.bytes))),
+        messages.map((m) =>
+          m.decoded ? this.messageInfo.handshake(m.decoded) : this.messageInfo.undecodable(m.bytes),
+        ),
         pending ? `${pending} bytes of a handshake message continued in the next record` : undefined,
       ),
       content: { type: 'handshake', messages, protected: isProtected },
@@ -259,7 +254,7 @@ export abstract class RecordLayerCore<M, K> {
 
   protected readApplicationData(data: Uint8Array, unit: UnitOf, protection: Protection): IncomingRecord<M> {
     return {
-      unit: unit([this.info.applicationData(data)]),
+      unit: unit([this.messageInfo.applicationData(data)]),
       content: { type: 'application_data', data, protection },
     };
   }
@@ -269,7 +264,7 @@ export abstract class RecordLayerCore<M, K> {
 
   /** Queue a handshake message to go out with the current write keys at the next flush. */
   queueHandshake(bytes: Uint8Array): void {
-    this.queued.push({ bytes, info: this.info.handshake(this.decodeMessage(bytes)) });
+    this.queued.push({ bytes, info: this.messageInfo.handshake(this.decodeMessage(bytes)) });
   }
 
   /** Drop what is queued (a failure replaces it with an alert). */
@@ -356,7 +351,7 @@ export abstract class RecordLayerCore<M, K> {
       level: alert.level === 'warning' ? AlertLevel.warning : AlertLevel.fatal,
       description: alert.code,
     });
-    return this.writeRecord(ContentType.alert, bytes, [this.info.alert(bytes, alert)]);
+    return this.writeRecord(ContentType.alert, bytes, [this.messageInfo.alert(bytes, alert)]);
   }
 
   /** Data in application_data records, split at the record size; the caller's messages go on the first. */

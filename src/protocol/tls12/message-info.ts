@@ -4,16 +4,8 @@
  * data record content (RFC 5246 §7, §6.2; RFC 8422 §5).
  */
 import { toHex } from '../bytes/hex.ts';
-import type { AlertInfo, MessageInfo } from '../engine.ts';
 import { describeCipherSuite, describeGroup, describeSignatureScheme, handshakeTypeName } from '../tls/constants.ts';
-import {
-  alertMessage,
-  applicationDataMessage,
-  handshakeMessage,
-  tlsMessageInfo,
-  tryOr,
-  undecodableMessage,
-} from '../tls/message-info.ts';
+import { tryOr, versionMessageInfo } from '../tls/message-info.ts';
 import { decodeChangeCipherSpec, type DecodedTls12Message } from './messages/index.ts';
 
 /** The message's name for errors: its RFC name, or the msg_type's for one this project does not read. */
@@ -48,34 +40,18 @@ function labelFor(m: DecodedTls12Message): string {
   }
 }
 
-export function handshakeMessageInfo(m: DecodedTls12Message): MessageInfo {
-  return handshakeMessage('tls12', m, labelFor(m));
-}
-
-/** A message whose framing is whole but whose body does not decode. */
-export function undecodableMessageInfo(bytes: Uint8Array): MessageInfo {
-  return undecodableMessage('tls12', bytes);
-}
-
-/** RFC 5246 §7.2: a warning is labelled as one, since the connection goes on after it. */
-export function alertMessageInfo(bytes: Uint8Array, info: AlertInfo): MessageInfo {
-  return alertMessage('tls12', bytes, info, true);
-}
-
-/** RFC 5246 §7.1: in TLS 1.2 the ChangeCipherSpec really switches the sender's keys on. */
-export function changeCipherSpecInfo(bytes: Uint8Array): MessageInfo {
-  return tlsMessageInfo(
-    'ChangeCipherSpec',
-    'ChangeCipherSpec',
-    'tls12/change-cipher-spec',
-    bytes,
-    tryOr(
-      () => decodeChangeCipherSpec(bytes).fields,
-      [{ name: 'type', start: 0, end: bytes.length, value: toHex(bytes) }],
-    ),
-  );
-}
-
-export function applicationDataInfo(data: Uint8Array): MessageInfo {
-  return applicationDataMessage('tls12', data);
-}
+/** TLS 1.2's MessageInfo builders (the record layer's). */
+export const TLS12_MESSAGE_INFO = versionMessageInfo<DecodedTls12Message>({
+  prefix: 'tls12',
+  label: labelFor,
+  showWarningLevel: true,
+  changeCipherSpec: {
+    // RFC 5246 §7.1: in TLS 1.2 the ChangeCipherSpec really switches the sender's keys on.
+    label: 'ChangeCipherSpec',
+    fields: (bytes) =>
+      tryOr(
+        () => decodeChangeCipherSpec(bytes).fields,
+        [{ name: 'type', start: 0, end: bytes.length, value: toHex(bytes) }],
+      ),
+  },
+});

@@ -19,38 +19,21 @@ import { ContentType, ProtocolVersion } from '../tls/constants.ts';
 import {
   badRecordMac,
   RecordLayerCore,
-  type IncomingMessage as AnyIncomingMessage,
-  type IncomingRecord as AnyIncomingRecord,
+  type IncomingRecord,
   type OpenedRecord,
-  type RecordContent as AnyRecordContent,
   type UnitOf,
 } from '../tls/record-layer.ts';
 import type { KeyExchangeAlgorithm } from './cipher-suites.ts';
-import {
-  alertMessageInfo,
-  applicationDataInfo,
-  changeCipherSpecInfo,
-  handshakeMessageInfo,
-  undecodableMessageInfo,
-} from './message-info.ts';
+import { TLS12_MESSAGE_INFO } from './message-info.ts';
 import { decodeTls12Message, encodeChangeCipherSpec, type DecodedTls12Message } from './messages/index.ts';
 import type { Tls12Protection } from './record-protection.ts';
-
-export type IncomingMessage = AnyIncomingMessage<DecodedTls12Message>;
-export type RecordContent = AnyRecordContent<DecodedTls12Message>;
-export type IncomingRecord = AnyIncomingRecord<DecodedTls12Message>;
 
 export class Tls12RecordLayer extends RecordLayerCore<DecodedTls12Message, Tls12Protection> {
   /** The negotiated key exchange, once known: it fixes how a ClientKeyExchange reads. */
   keyExchange: KeyExchangeAlgorithm | undefined;
 
   constructor() {
-    super({
-      handshake: handshakeMessageInfo,
-      undecodable: undecodableMessageInfo,
-      alert: alertMessageInfo,
-      applicationData: applicationDataInfo,
-    });
+    super(TLS12_MESSAGE_INFO);
   }
 
   protected decodeMessage(bytes: Uint8Array): DecodedTls12Message {
@@ -79,16 +62,25 @@ export class Tls12RecordLayer extends RecordLayerCore<DecodedTls12Message, Tls12
     return keys.seal(type, ProtocolVersion.TLS_1_2, content);
   }
 
-  protected readPlaintextContent(type: number, fragment: Uint8Array, unit: UnitOf): IncomingRecord {
+  protected readPlaintextContent(
+    type: number,
+    fragment: Uint8Array,
+    unit: UnitOf,
+  ): IncomingRecord<DecodedTls12Message> {
     return this.classify(type, fragment, unit, false);
   }
 
-  protected readProtectedContent(type: number, content: Uint8Array, unit: UnitOf): IncomingRecord {
+  protected readProtectedContent(type: number, content: Uint8Array, unit: UnitOf): IncomingRecord<DecodedTls12Message> {
     return this.classify(type, content, unit, true);
   }
 
   /** The same content types in the clear and under keys, but for ChangeCipherSpec and application data. */
-  private classify(type: number, content: Uint8Array, unit: UnitOf, isProtected: boolean): IncomingRecord {
+  private classify(
+    type: number,
+    content: Uint8Array,
+    unit: UnitOf,
+    isProtected: boolean,
+  ): IncomingRecord<DecodedTls12Message> {
     // RFC 5246 §6.2.1: no zero-length fragments of handshake, alert or ChangeCipherSpec content.
     if (content.length === 0 && type !== ContentType.application_data) {
       return this.refuse(
@@ -105,7 +97,10 @@ export class Tls12RecordLayer extends RecordLayerCore<DecodedTls12Message, Tls12
           );
         }
         return {
-          unit: unit([changeCipherSpecInfo(content)], 'ChangeCipherSpec: what the peer sends next is protected'),
+          unit: unit(
+            [this.messageInfo.changeCipherSpec(content)],
+            'ChangeCipherSpec: what the peer sends next is protected',
+          ),
           content: { type: 'change_cipher_spec', fragment: content },
         };
       case ContentType.alert:
@@ -127,7 +122,7 @@ export class Tls12RecordLayer extends RecordLayerCore<DecodedTls12Message, Tls12
     return this.writeRecord(
       ContentType.change_cipher_spec,
       content,
-      [changeCipherSpecInfo(content)],
+      [this.messageInfo.changeCipherSpec(content)],
       'ChangeCipherSpec: everything this side sends from now on is protected with the new keys',
     );
   }

@@ -4,7 +4,6 @@
  * record content (RFC 8446 §4, §5, §6).
  */
 import { toHex } from '../bytes/hex.ts';
-import type { AlertInfo, MessageInfo } from '../engine.ts';
 import { describeCipherSuite, describeGroup, describeSignatureScheme, ExtensionType } from '../tls/constants.ts';
 import {
   decodeKeyShareClientHello,
@@ -12,14 +11,7 @@ import {
   decodeKeyShareServerHello,
   findExtension,
 } from '../tls/extensions/index.ts';
-import {
-  alertMessage,
-  applicationDataMessage,
-  handshakeMessage,
-  tlsMessageInfo,
-  tryOr,
-  undecodableMessage,
-} from '../tls/message-info.ts';
+import { tryOr, versionMessageInfo } from '../tls/message-info.ts';
 import type { DecodedMessage } from './messages/index.ts';
 
 function labelFor(m: DecodedMessage): string {
@@ -58,27 +50,15 @@ function labelFor(m: DecodedMessage): string {
   }
 }
 
-export function handshakeMessageInfo(m: DecodedMessage): MessageInfo {
-  return handshakeMessage('tls13', m, labelFor(m));
-}
-
-/** A message whose framing is whole but whose body does not decode. */
-export function undecodableMessageInfo(bytes: Uint8Array): MessageInfo {
-  return undecodableMessage('tls13', bytes);
-}
-
-export function alertMessageInfo(bytes: Uint8Array, info: AlertInfo): MessageInfo {
-  return alertMessage('tls13', bytes, info, false);
-}
-
-/** Appendix D.4: a ChangeCipherSpec only for middleboxes; TLS 1.3 itself ignores it. */
-export function changeCipherSpecInfo(bytes: Uint8Array): MessageInfo {
-  return tlsMessageInfo(
-    'ChangeCipherSpec',
-    'ChangeCipherSpec (middlebox compatibility)',
-    'tls13/change-cipher-spec',
-    bytes,
-    [
+/** TLS 1.3's MessageInfo builders (the record layer's). */
+export const TLS13_MESSAGE_INFO = versionMessageInfo<DecodedMessage>({
+  prefix: 'tls13',
+  label: labelFor,
+  showWarningLevel: false,
+  changeCipherSpec: {
+    // Appendix D.4: a ChangeCipherSpec only for middleboxes; TLS 1.3 itself ignores it.
+    label: 'ChangeCipherSpec (middlebox compatibility)',
+    fields: (bytes) => [
       {
         name: 'type',
         start: 0,
@@ -86,9 +66,7 @@ export function changeCipherSpecInfo(bytes: Uint8Array): MessageInfo {
         value: bytes.length === 1 && bytes[0] === 1 ? 'change_cipher_spec (1)' : toHex(bytes),
       },
     ],
-  );
-}
+  },
+});
 
-export function applicationDataInfo(data: Uint8Array): MessageInfo {
-  return applicationDataMessage('tls13', data);
-}
+export const { alert: alertMessageInfo, applicationData: applicationDataInfo } = TLS13_MESSAGE_INFO;

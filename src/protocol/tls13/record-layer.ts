@@ -18,37 +18,20 @@ import { MAX_PLAINTEXT_LENGTH, RECORD_HEADER_LENGTH } from '../tls/record.ts';
 import {
   badRecordMac,
   RecordLayerCore,
-  type IncomingMessage as AnyIncomingMessage,
-  type IncomingRecord as AnyIncomingRecord,
+  type IncomingRecord,
   type OpenedRecord,
-  type RecordContent as AnyRecordContent,
   type UnitOf,
 } from '../tls/record-layer.ts';
-import {
-  alertMessageInfo,
-  applicationDataInfo,
-  changeCipherSpecInfo,
-  handshakeMessageInfo,
-  undecodableMessageInfo,
-} from './message-info.ts';
+import { TLS13_MESSAGE_INFO } from './message-info.ts';
 import { decodeTls13Message, type DecodedMessage } from './messages/index.ts';
 import type { TrafficProtection } from './record-protection.ts';
-
-export type IncomingMessage = AnyIncomingMessage<DecodedMessage>;
-export type RecordContent = AnyRecordContent<DecodedMessage>;
-export type IncomingRecord = AnyIncomingRecord<DecodedMessage>;
 
 export class RecordLayer extends RecordLayerCore<DecodedMessage, TrafficProtection> {
   /** The peer's record_size_limit (RFC 8449), once known. */
   peerRecordSizeLimit: number | null = null;
 
   constructor() {
-    super({
-      handshake: handshakeMessageInfo,
-      undecodable: undecodableMessageInfo,
-      alert: alertMessageInfo,
-      applicationData: applicationDataInfo,
-    });
+    super(TLS13_MESSAGE_INFO);
   }
 
   protected decodeMessage(bytes: Uint8Array): DecodedMessage {
@@ -79,12 +62,12 @@ export class RecordLayer extends RecordLayerCore<DecodedMessage, TrafficProtecti
     return keys.seal(type, content);
   }
 
-  protected readPlaintextContent(type: number, fragment: Uint8Array, unit: UnitOf): IncomingRecord {
+  protected readPlaintextContent(type: number, fragment: Uint8Array, unit: UnitOf): IncomingRecord<DecodedMessage> {
     switch (type) {
       case ContentType.change_cipher_spec:
         return {
           unit: unit(
-            [changeCipherSpecInfo(fragment)],
+            [this.messageInfo.changeCipherSpec(fragment)],
             'ChangeCipherSpec for middlebox compatibility (RFC 8446 Appendix D.4)',
           ),
           content: { type: 'change_cipher_spec', fragment },
@@ -114,7 +97,7 @@ export class RecordLayer extends RecordLayerCore<DecodedMessage, TrafficProtecti
     content: Uint8Array,
     unit: UnitOf,
     protection: Protection,
-  ): IncomingRecord {
+  ): IncomingRecord<DecodedMessage> {
     switch (type) {
       case ContentType.handshake:
         return this.readHandshakeFragment(content, unit, true);
@@ -128,7 +111,11 @@ export class RecordLayer extends RecordLayerCore<DecodedMessage, TrafficProtecti
   }
 
   /** §5.1: no zero-length fragment of a handshake message, even one with padding. */
-  private readHandshakeFragment(fragment: Uint8Array, unit: UnitOf, isProtected: boolean): IncomingRecord {
+  private readHandshakeFragment(
+    fragment: Uint8Array,
+    unit: UnitOf,
+    isProtected: boolean,
+  ): IncomingRecord<DecodedMessage> {
     if (fragment.length === 0) {
       return this.refuse(
         unit,
@@ -153,7 +140,7 @@ export class RecordLayer extends RecordLayerCore<DecodedMessage, TrafficProtecti
       return await this.writeRecord(
         ContentType.change_cipher_spec,
         content,
-        [changeCipherSpecInfo(content)],
+        [this.messageInfo.changeCipherSpec(content)],
         'ChangeCipherSpec for middlebox compatibility (RFC 8446 Appendix D.4): ignored by TLS 1.3 peers',
       );
     } finally {
