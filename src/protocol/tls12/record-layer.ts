@@ -3,7 +3,7 @@
  * (tls/record-layer.ts): reading, reassembly, flushing and the WireUnits are there; what is
  * TLS 1.2's is here.
  *
- * Until the peer's ChangeCipherSpec records are plaintext; from then on every record, whatever its
+ * Until the peer's ChangeCipherSpec, records are plaintext; from then on every record, whatever its
  * type, is opened with the peer's write key (§6.1: the pending read state becomes current), and its
  * header shows the real content type. Likewise, once this side has sent its ChangeCipherSpec,
  * everything it writes is protected. There is one key per direction, so a protected record is
