@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../machine/run-scenario.ts';
 import type { Trace } from '../trace/types.ts';
 import { fitLabel, formatMs, stepLabel, textWidth } from './labels.ts';
-import { arrowHead, bandsOf, layout, type ArrowItem, type MarkItem, type WaitItem } from './layout.ts';
+import { arrowHead, bandsOf, layout, layoutAligned, type ArrowItem, type MarkItem, type WaitItem } from './layout.ts';
 import { firewallDrop, slowGreetingWithAttacker, starttlsExpired } from './sample-traces.ts';
 
 let plain: Trace;
@@ -155,5 +155,67 @@ describe('diagram layout', () => {
   it('draws an arrowhead pointing at the end of the arrow', () => {
     // Hand-checked: a horizontal arrow to (100, 50) with an 8 px head.
     expect(arrowHead(0, 50, 100, 50, 8)).toBe('M100,50L92.8,53.5L92.8,46.5Z');
+  });
+});
+
+describe('two traces on one timeline (TLS 1.2 beside TLS 1.3)', () => {
+  let tls12: Trace;
+  let tls13: Trace;
+  beforeAll(async () => {
+    [tls12, tls13] = await Promise.all([runScenario({ scenario: 'tls12', options: { seed: '00' } }), runScenario({ scenario: 'tls13', options: { seed: '00' } })]);
+  });
+  const arrowOf = (t: Trace, g: ReturnType<typeof layout>, name: string, from = 'client') =>
+    arrows(g.items).find((a) => {
+      const s = t.steps[a.index];
+      return s.kind === 'message' && s.name === name && s.from === from;
+    })!;
+
+  it('is the single layout when there is one trace', () => {
+    expect(layoutAligned([plain], { width: 800 })[0]).toEqual(layout(plain, { width: 800 }));
+    expect(layoutAligned([starttlsExpired()], { width: 640, fontSize: 16 })[0]).toEqual(layout(starttlsExpired(), { width: 640, fontSize: 16 }));
+  });
+
+  /** The height where each virtual time starts in a geometry: the top of its first event. */
+  function timeStarts(t: Trace, g: ReturnType<typeof layout>): Map<number, number> {
+    const starts = new Map<number, number>();
+    const put = (ms: number, y: number) => starts.set(ms, Math.min(starts.get(ms) ?? Infinity, y));
+    for (const item of g.items) {
+      const s = t.steps[item.index];
+      if (item.kind === 'arrow' && s.kind === 'message') {
+        put(s.at, item.y1);
+        if (s.arrivesAt !== null) put(s.arrivesAt, item.y2);
+      } else if (item.kind === 'wait') put(s.at, item.y1);
+      else if (item.kind !== 'arrow') put(s.at, item.y);
+    }
+    return starts;
+  }
+
+  it('starts every virtual time at the same height in both diagrams, with one scale and one set of ticks', () => {
+    const [g12, g13] = layoutAligned([tls12, tls13], { width: 500 });
+    expect(g12.pxPerMs).toBe(g13.pxPerMs);
+    const s12 = timeStarts(tls12, g12);
+    const s13 = timeStarts(tls13, g13);
+    const shared = [...s12.keys()].filter((ms) => s13.has(ms));
+    // 0 ms (SYN) to the close: both runs share the 20 ms hops of one virtual network.
+    expect(shared.length).toBeGreaterThanOrEqual(6);
+    for (const ms of shared) expect(s12.get(ms), `${ms} ms`).toBe(s13.get(ms));
+    // Alone, the two layouts disagree: the alignment is what makes them comparable.
+    const alone = [timeStarts(tls12, layout(tls12, { width: 500 })), timeStarts(tls13, layout(tls13, { width: 500 }))];
+    expect(shared.some((ms) => alone[0].get(ms) !== alone[1].get(ms))).toBe(true);
+    // Every tick of the shorter diagram is also a tick of the longer one, at the same height.
+    const [short, long] = g12.height < g13.height ? [g12, g13] : [g13, g12];
+    for (const t of short.ticks) expect(long.ticks.find((u) => u.ms === t.ms)?.y, `${t.label}`).toBe(t.y);
+    expect(short.ticks.length).toBeGreaterThan(3);
+  });
+
+  it('shows TLS 1.3 sending application data one round trip (two hops) before TLS 1.2', () => {
+    const [g12, g13] = layoutAligned([tls12, tls13], { width: 500 });
+    const d12 = arrowOf(tls12, g12, 'ApplicationData');
+    const d13 = arrowOf(tls13, g13, 'ApplicationData');
+    const at = (t: Trace, i: number) => (t.steps[i] as { at: number }).at;
+    // Hand-checked from the run: the client's first ApplicationData leaves at 120 ms (1.2) and 80 ms (1.3).
+    expect([at(tls12, d12.index), at(tls13, d13.index)]).toEqual([120, 80]);
+    expect(d12.y1).toBeGreaterThan(d13.y1);
+    expect(timeStarts(tls12, g12).get(120)).toBeGreaterThan(timeStarts(tls13, g13).get(80)!);
   });
 });

@@ -15,7 +15,7 @@
 import type { Protection } from '../protocol/engine.ts';
 import type { Party, TraceStep, Trace } from '../trace/types.ts';
 import { fitLabel, formatMs, stepLabel, textWidth } from './labels.ts';
-import { stepView, type StepGroup, type StepView } from './wire.ts';
+import type { StepGroup, StepView } from './wire.ts';
 
 export interface LayoutOptions {
   width: number;
@@ -204,12 +204,15 @@ export function zigzag(x: number, y0: number, y1: number, w = 6): string {
   return `M${round(x)},${round(y0)}L${round(x)},${round(m - 6)}L${round(x - w)},${round(m - 2)}L${round(x + w)},${round(m + 2)}L${round(x)},${round(m + 6)}L${round(x)},${round(y1)}`;
 }
 
+/** Options of one trace's drawing: its granularity, its open groups, its labels. */
+export type TraceOptions = Pick<LayoutOptions, 'view' | 'expanded' | 'labels'>;
+
 /** One thing the diagram draws: a step, or a group marker standing for folded steps. */
 type Unit = { kind: 'step'; index: number; pos: number; order: number } | { kind: 'group'; group: StepGroup; pos: number; order: number; open: boolean };
 
 /** What the diagram draws for a view: every shown step, and each group as a marker (its steps too, when open). */
-function unitsOf(steps: readonly TraceStep[], view: StepView, expanded: ReadonlySet<number>): Unit[] {
-  if (view.detail === 'all') return steps.map((_, i) => ({ kind: 'step', index: i, pos: i, order: i }));
+function unitsOf(steps: readonly TraceStep[], view: StepView | undefined, expanded: ReadonlySet<number>): Unit[] {
+  if (!view || view.detail === 'all') return steps.map((_, i) => ({ kind: 'step', index: i, pos: view ? view.positionOf[i] : i, order: i }));
   const units: Unit[] = view.steps.map((index, pos) => ({ kind: 'step', index, pos, order: index }));
   for (const [owner, groups] of view.groups) {
     const pos = view.positionOf[owner];
@@ -223,6 +226,18 @@ function unitsOf(steps: readonly TraceStep[], view: StepView, expanded: Readonly
 }
 
 export function layout(trace: Trace, opts: LayoutOptions): Geometry {
+  return layoutAligned([trace], opts, [opts])[0];
+}
+
+/**
+ * Several traces on one timeline (TLS 1.2 beside TLS 1.3): the same px per virtual ms, and a
+ * virtual time lands at the same y in every geometry. Each distinct time of any trace gets the
+ * rows the busiest trace needs there, so parallel arrows never overlap and equal heights mean
+ * equal times. The ticks and breaks are the shared timeline's, down to each trace's last event.
+ * With one trace this is exactly `layout`. `each` gives each trace its own view, open groups
+ * and labels (default: every step, the engines' labels).
+ */
+export function layoutAligned(traces: readonly Trace[], opts: LayoutOptions, each: readonly TraceOptions[] = []): Geometry[] {
   const fontSize = opts.fontSize ?? 12;
   const width = Math.max(280, Math.round(opts.width));
   const row = Math.round(fontSize * 2.2);
@@ -234,26 +249,73 @@ export function layout(trace: Trace, opts: LayoutOptions): Geometry {
   const top = Math.round(fontSize * 4);
   const plotLeft = axisWidth + 8;
   const plotRight = width - 8;
-  const steps = trace.steps;
-  const view = opts.view ?? stepView(steps, 'all');
-  const labelOf = (i: number) => opts.labels?.[i] ?? stepLabel(steps[i]);
+  /** The strip above a band's first row, for its title: nothing else is drawn there. */
+  const bandPad = Math.round(fontSize * 1.5);
 
-  const parties = lanesOf(trace);
-  const laneX = new Map<Party, number>();
-  const span = plotRight - plotLeft;
-  parties.forEach((p, i) => {
-    const f = parties.length === 1 ? 0.5 : 0.12 + (0.76 * i) / (parties.length - 1);
-    laneX.set(p, round(plotLeft + span * f));
-  });
-  const xOf = (p: Party | null | undefined): number => (p ? (laneX.get(p) ?? plotLeft) : (plotLeft + plotRight) / 2);
-
-  const latencies = steps.flatMap((s) => (s.kind === 'message' && s.arrivesAt !== null && s.arrivesAt > s.at ? [s.arrivesAt - s.at] : []));
+  const latencies = traces.flatMap((t) => t.steps.flatMap((s) => (s.kind === 'message' && s.arrivesAt !== null && s.arrivesAt > s.at ? [s.arrivesAt - s.at] : [])));
   const hopMs = median(latencies);
   const pxPerMs = hopPx / hopMs;
 
-  const units = unitsOf(steps, view, opts.expanded ?? new Set());
+  // 1. Events, and each one's offset below the first event of its time.
+  const unitLists = traces.map((t, k) => unitsOf(t.steps, each[k]?.view, each[k]?.expanded ?? new Set()));
+  const eventLists = traces.map((t, k) => eventsOf(t.steps, unitLists[k]));
+  /** How deep each event sits below its time's first row, and how deep its time must be for it. */
+  const placed = eventLists.map((events, k) => offsetsOf(traces[k].steps, unitLists[k], events, { row, flightGap, bandPad }));
 
-  // 1. Events.
+  // 2. The shared timeline: each time's rows are the busiest trace's there.
+  const depth = new Map<number, number>();
+  const pad = new Map<number, number>();
+  placed.forEach(({ depths, pads }, k) =>
+    eventLists[k].forEach((e, i) => {
+      depth.set(e.time, Math.max(depth.get(e.time) ?? 0, depths[i]));
+      pad.set(e.time, Math.max(pad.get(e.time) ?? 0, pads[i]));
+    }),
+  );
+  const times = [...depth.keys()].sort((a, b) => a - b);
+  const yAt = new Map<number, number>();
+  const breaks: Break[] = [];
+  const ticks: Tick[] = [];
+  let y = top + row;
+  times.forEach((time, i) => {
+    if (i > 0) {
+      const prev = times[i - 1];
+      y += depth.get(prev)!;
+      const dt = time - prev;
+      const px = dt * pxPerMs;
+      if (px > maxGapPx) {
+        const h = Math.min(maxGapPx, row * 2.5 + row * Math.log2(px / maxGapPx));
+        breaks.push({ y0: round(y), y1: round(y + h), ms: dt, label: formatMs(dt) });
+        y += h;
+      } else {
+        y += Math.max(row, px);
+      }
+    }
+    y += pad.get(time) ?? 0;
+    yAt.set(time, y);
+    ticks.push({ y: round(y), ms: time, label: formatMs(time) });
+  });
+
+  const frame = { fontSize, width, row, hopPx, top, axisWidth, plotLeft, plotRight, pxPerMs, bandPad };
+  return traces.map((trace, k) => {
+    const events = eventLists[k];
+    const { offsets } = placed[k];
+    events.forEach((e, i) => (e.y = round(yAt.get(e.time)! + offsets[i])));
+    const last = events.length ? Math.max(...events.map((e) => e.y)) : top + row;
+    return geometryOf(
+      trace,
+      unitLists[k],
+      events,
+      frame,
+      { labels: each[k]?.labels, groupLabel: opts.groupLabel },
+      ticks.filter((t) => t.y <= round(last)),
+      breaks.filter((b) => b.y0 < round(last)),
+      Math.round(last + row * 1.5),
+    );
+  });
+}
+
+/** Every unit's events (a message departs and arrives, a wait starts and ends...), in time order. */
+function eventsOf(steps: readonly TraceStep[], units: readonly Unit[]): Ev[] {
   const events: Ev[] = [];
   units.forEach((u, index) => {
     if (u.kind === 'group') {
@@ -274,90 +336,125 @@ export function layout(trace: Trace, opts: LayoutOptions): Geometry {
         events.push({ time: s.at, kind: 'local', index, order: u.order, lane: s.kind === 'note' ? (s.party ?? null) : s.party, y: 0 });
     }
   });
-  events.sort((a, b) => a.time - b.time || rank(a) - rank(b) || a.order - b.order);
+  return events.sort((a, b) => a.time - b.time || rank(a) - rank(b) || a.order - b.order);
+}
 
-  // Flights: messages one party sends to another at one instant, arriving together. Their arrows
-  // are drawn a little apart and parallel, each as long as the hop, however many there are.
+/**
+ * Where each event sits below the first row of its time (`offsets`), how deep that makes its
+ * time (`depths`: the next time starts below the deepest), and the strip a band's title needs
+ * above the time (`pads`).
+ *
+ * Events at one time take a row each; a reply that leaves when its request arrives shares its
+ * row (the familiar ladder). A flight — messages one party sends another at one instant, arriving
+ * together, with nothing else in between — is drawn as parallel arrows a little apart, each as
+ * long as the hop: its later departures do not push the arrival time down, and its arrivals
+ * follow one another as its departures did (the flight may overlap itself, on two lanes).
+ */
+function offsetsOf(steps: readonly TraceStep[], units: readonly Unit[], events: readonly Ev[], sizes: { row: number; flightGap: number; bandPad: number }) {
+  const { row, flightGap, bandPad } = sizes;
   const messageOf = (e: Ev) => {
     const u = units[e.index];
     const s = u.kind === 'step' ? steps[u.index] : null;
     return s?.kind === 'message' ? s : null;
   };
-  const flightOf = new Map<Ev, Ev[]>();
+  // Flights: the departures, then at once their arrivals, in the same order.
+  const flightOf = new Map<number, { at: number; size: number; arriving: boolean }>();
   for (let i = 0; i < events.length; ) {
-    const first = events[i];
-    const m = messageOf(first);
+    const m = events[i].kind === 'depart' ? messageOf(events[i]) : null;
     let j = i + 1;
-    if (first.kind === 'depart' && m && m.arrivesAt !== null) {
+    if (m && m.arrivesAt !== null) {
       while (j < events.length) {
         const n = events[j].kind === 'depart' ? messageOf(events[j]) : null;
         if (!n || n.at !== m.at || n.from !== m.from || n.to !== m.to || n.arrivesAt !== m.arrivesAt) break;
         j++;
       }
     }
-    if (j - i > 1) {
-      const departs = events.slice(i, j);
-      // Drawn as a flight only when the arrivals come next, together: nothing happens in between.
-      const arrivals = events.slice(j, j + departs.length);
-      if (arrivals.length === departs.length && arrivals.every((a, k) => a.kind === 'arrive' && a.index === departs[k].index)) {
-        for (const d of departs) flightOf.set(d, departs);
-        for (const a of arrivals) flightOf.set(a, departs);
+    const size = j - i;
+    const arrivals = events.slice(j, j + size);
+    if (size > 1 && arrivals.length === size && arrivals.every((a, k) => a.kind === 'arrive' && a.index === events[i + k].index)) {
+      const lastAtDeparture = j === events.length || events[j].time !== events[i].time;
+      const firstAtArrival = j === 0 || events[j - 1].time !== events[j].time;
+      if (lastAtDeparture && firstAtArrival) {
+        for (let k = 0; k < size; k++) {
+          flightOf.set(i + k, { at: k, size, arriving: false });
+          flightOf.set(j + k, { at: k, size, arriving: true });
+        }
       }
     }
     i = j;
   }
 
-  // A band (the TLS inside STARTTLS, SMTP inside TLS) gets a strip of its own above its first
-  // row, for its title: nothing else is drawn there.
-  const bands = bandsOf(steps);
-  const bandPad = Math.round(fontSize * 1.5);
+  // A band (the TLS inside STARTTLS, SMTP inside TLS) opens at the first event of its steps.
   const traceIndexOf = (e: Ev) => {
     const u = units[e.index];
     return u.kind === 'group' ? u.group.owner : u.index;
   };
-  const opensBand = new Set<Ev>();
-  for (const band of bands) {
-    const first = events.find((e) => {
-      const i = traceIndexOf(e);
-      return i >= band.first && i <= band.last;
-    });
-    if (first) opensBand.add(first);
+  const opens = new Set<number>();
+  for (const band of bandsOf(steps)) {
+    const first = events.findIndex((e) => traceIndexOf(e) >= band.first && traceIndexOf(e) <= band.last);
+    if (first >= 0) opens.add(first);
   }
 
-  // 2. Rows.
-  const breaks: Break[] = [];
-  const ticks: Tick[] = [];
-  let y = top + row;
-  let prev: Ev | null = null;
-  const departY = new Map<number, number>();
-  for (const e of events) {
-    const flight = flightOf.get(e);
-    if (prev) {
-      const inFlight = flight && flightOf.get(prev) === flight;
-      if (inFlight && e.kind === prev.kind) {
-        y += flightGap;
-      } else if (e.time === prev.time) {
-        const sharesRow = prev.kind === 'arrive' && e.kind === 'depart' && prev.index !== e.index;
-        y += sharesRow ? 0 : row;
-      } else {
-        const dt = e.time - prev.time;
-        const px = dt * pxPerMs;
-        const gap = px > maxGapPx ? Math.min(maxGapPx, row * 2.5 + row * Math.log2(px / maxGapPx)) : Math.max(row, px);
-        // A flight's first arrival is one hop below its first departure, not below its last: the
-        // arrows keep the hop's length (the flight may overlap itself, on different lanes).
-        const from = inFlight ? departY.get(flight[0].index)! : y;
-        if (px > maxGapPx) breaks.push({ y0: round(from), y1: round(from + gap), ms: dt, label: formatMs(dt) });
-        y = from + gap;
-      }
+  const offsets: number[] = [];
+  const depths: number[] = [];
+  const pads: number[] = [];
+  events.forEach((e, i) => {
+    const prev = i > 0 ? events[i - 1] : null;
+    const flight = flightOf.get(i);
+    let offset = 0;
+    if (prev && prev.time === e.time) {
+      const sharesRow = prev.kind === 'arrive' && e.kind === 'depart' && prev.index !== e.index;
+      offset = offsets[i - 1] + (flight && flight.at > 0 ? flightGap : sharesRow ? 0 : row);
     }
-    if (opensBand.has(e)) y += bandPad;
-    e.y = round(y);
-    if (e.kind === 'depart') departY.set(e.index, e.y);
-    if (!prev || e.time !== prev.time) ticks.push({ y: e.y, ms: e.time, label: formatMs(e.time) });
-    prev = e;
-  }
-  const lastY = Math.max(y, ...events.map((e) => e.y));
-  const height = Math.round(lastY + row * 1.5);
+    let padBefore = 0;
+    if (opens.has(i)) {
+      // First at its time: the strip goes above the time; else between this row and the last.
+      if (offset === 0) padBefore = bandPad;
+      else offset += bandPad;
+    }
+    offsets.push(offset);
+    pads.push(padBefore);
+    // A flight's later departures hang below its first: the arrivals start one hop below that.
+    depths.push(flight && !flight.arriving && flight.at > 0 ? offset - flight.at * flightGap : offset);
+  });
+  return { offsets, depths, pads };
+}
+
+interface Frame {
+  fontSize: number;
+  width: number;
+  row: number;
+  hopPx: number;
+  top: number;
+  axisWidth: number;
+  plotLeft: number;
+  plotRight: number;
+  pxPerMs: number;
+  bandPad: number;
+}
+
+/** One trace's geometry, its events already placed on the timeline. */
+function geometryOf(
+  trace: Trace,
+  units: readonly Unit[],
+  events: Ev[],
+  frame: Frame,
+  text: { labels?: readonly string[]; groupLabel?: LayoutOptions['groupLabel'] },
+  ticks: Tick[],
+  breaks: Break[],
+  height: number,
+): Geometry {
+  const { fontSize, width, hopPx, top, axisWidth, plotLeft, plotRight, pxPerMs, bandPad } = frame;
+  const parties = lanesOf(trace);
+  const laneX = new Map<Party, number>();
+  const span = plotRight - plotLeft;
+  parties.forEach((p, i) => {
+    const f = parties.length === 1 ? 0.5 : 0.12 + (0.76 * i) / (parties.length - 1);
+    laneX.set(p, round(plotLeft + span * f));
+  });
+  const xOf = (p: Party | null | undefined): number => (p ? (laneX.get(p) ?? plotLeft) : (plotLeft + plotRight) / 2);
+  const steps = trace.steps;
+  const labelOf = (i: number) => text.labels?.[i] ?? stepLabel(steps[i]);
 
   // Each unit's events, for the items.
   const byIndex = new Map<number, Ev[]>();
@@ -366,7 +463,6 @@ export function layout(trace: Trace, opts: LayoutOptions): Geometry {
     list.push(e);
     byIndex.set(e.index, list);
   }
-
   // Room for a label beside a lane: towards the neighbouring lane (or the edge).
   const innerRoom = (p: Party | null): { x: number; anchor: 'start' | 'end'; room: number } => {
     const x = xOf(p);
@@ -385,7 +481,7 @@ export function layout(trace: Trace, opts: LayoutOptions): Geometry {
     if (u.kind === 'group') {
       const ev = evs[0];
       const side = innerRoom(u.group.party);
-      const full = opts.groupLabel?.(u.group, u.open) ?? `${u.group.members.length}`;
+      const full = text.groupLabel?.(u.group, u.open) ?? `${u.group.members.length}`;
       return {
         kind: 'group',
         id: `g-${u.group.members[0]}`,
@@ -506,7 +602,7 @@ export function layout(trace: Trace, opts: LayoutOptions): Geometry {
     lanes: parties.map((party) => ({ party, x: xOf(party) })),
     ticks: thinTicks(ticks, fontSize * 1.3),
     breaks,
-    bands,
+    bands: bandsOf(steps),
     bandPad,
     items,
     compressed: breaks.length > 0,

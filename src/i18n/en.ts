@@ -253,6 +253,11 @@ export const en = {
   toolsOpen: 'Open the tools',
   toolsClose: 'Close the tools',
 
+  compareOpen: 'Compare TLS 1.2 and 1.3',
+  compareClose: 'Back to the single run',
+  stealKey: 'Steal the server’s private key',
+  stealKeyClose: 'Hide the stolen-key demonstration',
+
   scenarios,
   faults,
   fixes,

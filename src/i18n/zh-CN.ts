@@ -183,6 +183,11 @@ export const zhCN: Messages = {
   toolsOpen: '打开工具',
   toolsClose: '收起工具',
 
+  compareOpen: '对比 TLS 1.2 与 1.3',
+  compareClose: '返回单次运行',
+  stealKey: '窃取服务器私钥',
+  stealKeyClose: '收起窃取私钥演示',
+
   scenarios: {
     'smtp-plain': '25 端口上的 SMTP，不加密',
     tls13: '单独的 TLS 1.3 握手',

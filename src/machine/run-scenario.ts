@@ -3,6 +3,7 @@
  * session on the virtual clock. The one entry point the app, the embed and the command line use.
  */
 import { FAULTS, FIX_IDS, type FaultId, type FixId } from '../faults/catalogue.ts';
+import type { SigningKey } from '../protocol/crypto-provider.ts';
 import { SCENARIOS, type ScenarioId } from '../scenario/catalogue.ts';
 import { NAMES, defaultSpec } from '../scenario/spec.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
@@ -52,7 +53,22 @@ export function checkRequest(request: RunRequest): void {
   }
 }
 
+/**
+ * What a run leaves beside its trace and never in it: the server certificate's private key, which
+ * the forward-secrecy demonstration "steals" after the session (src/machine/forward-secrecy.ts).
+ * A trace is shared, exported and linked; a private key in it would travel with it.
+ */
+export interface RunKeys {
+  /** Absent without TLS and with the RFC 8448 fixture (whose key is the fixture's, not made here). */
+  serverKey?: SigningKey;
+}
+
 export async function runScenario(request: RunRequest): Promise<Trace> {
+  return (await runScenarioKeepingKeys(request)).trace;
+}
+
+/** runScenario, and the keys the run made that the trace leaves out. */
+export async function runScenarioKeepingKeys(request: RunRequest): Promise<{ trace: Trace; keys: RunKeys }> {
   checkRequest(request);
   const faults = request.faults ?? [];
   const options = request.options ?? {};
@@ -72,9 +88,12 @@ export async function runScenario(request: RunRequest): Promise<Trace> {
   // TLS (engines, X.509, WebCrypto) loads only for scenarios that have it.
   let tls;
   let mirrors;
+  const keys: RunKeys = {};
   if (spec.tls) {
     const [{ prepareRun }, { tlsParts }, { MirrorSet }] = await Promise.all([import('./prepare.ts'), import('./assemble-tls.ts'), import('./mirrors.ts')]);
-    tls = tlsParts(await prepareRun(spec));
+    const prepared = await prepareRun(spec);
+    if (prepared.pki) keys.serverKey = prepared.pki.leaf.key;
+    tls = tlsParts(prepared);
     mirrors = new MirrorSet();
   }
   const assembly = assemble(spec, tls);
@@ -98,5 +117,5 @@ export async function runScenario(request: RunRequest): Promise<Trace> {
     },
     lanes,
   });
-  return runSession(assembly, recorder);
+  return { trace: await runSession(assembly, recorder), keys };
 }

@@ -26,7 +26,8 @@
  *                   v
  *                connected
  */
-import { fail, illegal, tls12MirrorSetup, to } from './tls12-mirror.ts';
+import { fail, illegal, to } from './tls-mirror.ts';
+import { tls12MirrorSetup } from './tls12-mirror.ts';
 
 export const TLS12_SERVER_STATES = [
   'expectClientHello',

@@ -38,15 +38,8 @@
  *                   v
  *               CONNECTED
  */
+import { fail, illegal, to } from './tls-mirror.ts';
 import { tls13MirrorSetup } from './tls13-mirror.ts';
-
-const to = (state: string) => ({
-  guard: { type: 'isState' as const, params: { state } },
-  target: state,
-  actions: 'accept' as const,
-});
-const fail = { guard: 'isFailed' as const, target: 'failed', actions: 'accept' as const };
-const illegal = { target: 'failed', actions: 'rejectIllegalTransition' as const };
 
 export const TLS13_CLIENT_STATES = [
   'START',

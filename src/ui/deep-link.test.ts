@@ -98,7 +98,8 @@ describe('deep links', () => {
         ),
         theme: fc.constantFrom('auto' as const, 'light' as const, 'dark' as const),
         presenter: fc.boolean(),
-      }),
+        view: fc.constantFrom(undefined, 'compare' as const),
+      }).map(({ view, ...rest }) => (view ? { ...rest, view } : rest)),
     );
     fc.assert(
       fc.property(stateArb, (s) => {
@@ -138,6 +139,17 @@ describe('deep links', () => {
     expect(state.options).toEqual({ fixture: 'rfc8448' });
     expect(state.faults).toEqual([]);
     expect(problems).toEqual([{ kind: 'fixtureExclusive' }]);
+  });
+
+  it('open the comparison of TLS 1.2 and 1.3 with view=compare, and keep it in the link', () => {
+    const { state, problems } = parseLink('#scenario=tls13&seed=00&view=compare&lang=zh-CN');
+    expect(problems).toEqual([]);
+    expect(state.view).toBe('compare');
+    expect(formatLink(state)).toBe('scenario=tls13&lang=zh-CN&seed=00&view=compare');
+    // The single run is the default: no key in the link, and `view=run` says the same.
+    expect(parseLink('scenario=tls13').state.view).toBeUndefined();
+    expect(parseLink('scenario=tls13&view=run').problems).toEqual([]);
+    expect(parseLink('scenario=tls13&view=3d').problems).toEqual([{ kind: 'badOption', name: 'view', value: '3d' }]);
   });
 
   it('list for each scenario exactly the faults whose catalogue entry names it', () => {

@@ -1,6 +1,7 @@
 /**
  * The address hash as the state of a run: `#scenario=…&fault=…&step=…&lang=…` plus the options
- * (`tls`, `group`, `suite`, `policy`, `seed`, `fixture`) and the view (`theme`, `presenter`).
+ * (`tls`, `group`, `suite`, `policy`, `seed`, `fixture`) and the view (`theme`, `presenter`, and
+ * `view=compare`: TLS 1.2 beside TLS 1.3 for the same inputs).
  * Pure: parsing never throws; whatever cannot be used is dropped and reported as a problem the
  * app shows (in the learner's language) while it opens the rest.
  *
@@ -38,6 +39,8 @@ export interface LinkState {
   options: RunOptions;
   theme: Theme;
   presenter: boolean;
+  /** `compare`: the run's inputs as TLS 1.2 beside TLS 1.3 instead of the single run. */
+  view?: 'compare';
 }
 
 export type LinkProblem =
@@ -53,7 +56,7 @@ export type LinkProblem =
   | { kind: 'fixtureExclusive' };
 
 const OPTION_KEYS: readonly OptionName[] = ['tls', 'group', 'suite', 'policy', 'seed', 'fixture'];
-const KNOWN_KEYS = new Set<string>(['scenario', 'fault', 'fix', 'step', 'detail', 'lang', 'theme', 'presenter', ...OPTION_KEYS]);
+const KNOWN_KEYS = new Set<string>(['scenario', 'fault', 'fix', 'step', 'detail', 'lang', 'theme', 'presenter', 'view', ...OPTION_KEYS]);
 /** Longer hashes are not links we wrote; refuse to spend time on them. */
 const MAX_LENGTH = 2048;
 export const SEED_PATTERN = /^(?:[0-9a-fA-F]{2}){1,32}$/;
@@ -179,6 +182,9 @@ export function parseLink(hash: string, fallbackLang: Lang = 'en'): { state: Lin
   else if (theme !== undefined) problems.push({ kind: 'badOption', name: 'theme', value: theme.slice(0, 20) });
   const presenter = first('presenter');
   if (presenter !== undefined) state.presenter = presenter === '1' || presenter === 'true';
+  const view = first('view');
+  if (view === 'compare') state.view = 'compare';
+  else if (view !== undefined && view !== 'run') problems.push({ kind: 'badOption', name: 'view', value: view.slice(0, 20) });
 
   return { state, problems };
 }
@@ -202,6 +208,7 @@ export function formatLink(state: LinkState): string {
   }
   if (state.theme !== 'auto') parts.push(['theme', state.theme]);
   if (state.presenter) parts.push(['presenter', '1']);
+  if (state.view === 'compare') parts.push(['view', 'compare']);
   return parts.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
 }
 

@@ -123,6 +123,27 @@ describe('applying the fix turns the run into a success', () => {
   });
 });
 
+/** The outcome line product.md's table leads to, for the CLI's text format. */
+function outcomeLine(want: Expect): RegExp {
+  if ('alert' in want) return new RegExp(`^outcome: failed: ${want.alert[0]} sent fatal alert ${want.alert[1]} \\(${want.alert[2]}\\)`);
+  if ('reply' in want) return new RegExp(`^outcome: failed: client: ${want.reply[0]} ${want.reply[1].replace(/\./g, '\\.')} `);
+  if ('timeout' in want) return /^outcome: failed: client: timeout/;
+  if ('reset' in want) return /^outcome: failed: client: connection reset/;
+  if ('refused' in want) return /^outcome: failed: client: .*requires TLS/;
+  return /^outcome: ok/;
+}
+
+describe('every row of the fault table through `lab run --fault F --format text`', () => {
+  const rows = FAULT_IDS.map((f) => [f, FAULTS[f].appliesTo[0]] as [FaultId, ScenarioId]);
+  it.each(rows)('%s in %s', async (fault, scenario) => {
+    const want = expected(fault, scenario);
+    let out = '';
+    const code = await main(['run', '--scenario', scenario, '--fault', fault, '--seed', '01', '--format', 'text'], { stdout: (t) => (out += t), stderr: (t) => (out += t) });
+    expect(out.trimEnd().split('\n').at(-1)).toMatch(outcomeLine(want));
+    expect(code).toBe('ok' in want ? 0 : 1);
+  });
+});
+
 describe('lab run --fault: the outcome line names the alert, reply or timeout; exit 1 on failure', () => {
   const rows: [FaultId, ScenarioId, RegExp][] = [
     ['cert-expired', 'smtp-starttls', /^outcome: failed: client sent fatal alert certificate_expired \(45\)/],

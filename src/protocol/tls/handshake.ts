@@ -79,6 +79,17 @@ export class HandshakeReassembler {
   }
 }
 
+/** The header-only view of a message that failed to decode, so the trace still shows its bytes. */
+export function undecodedMessageFields(bytes: Uint8Array): Field[] {
+  const fields: Field[] = [];
+  if (bytes.length >= 1) fields.push({ name: 'msg_type', start: 0, end: 1, value: describeHandshakeType(bytes[0]) });
+  if (bytes.length >= 4) {
+    fields.push({ name: 'length', start: 1, end: 4, value: String((bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) });
+    if (bytes.length > 4) fields.push({ name: 'body', start: 4, end: bytes.length, value: 'does not decode' });
+  }
+  return fields;
+}
+
 /** What every message decoder returns: the message and the spans of its fields (header included). */
 export interface Decoded<T> {
   message: T;

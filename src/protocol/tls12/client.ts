@@ -37,6 +37,7 @@ import {
   SignatureScheme,
   type ExtensionName,
 } from '../tls/constants.ts';
+import { hexValue, textValue } from '../tls/endpoint-base.ts';
 import {
   decodeEcPointFormats,
   decodeRenegotiationInfo,
@@ -65,7 +66,7 @@ import {
   DEFAULT_TLS12_SIGNATURE_ALGORITHMS,
   type Tls12ClientConfig,
 } from './config.ts';
-import { hexValue, textValue, Tls12Endpoint } from './endpoint.ts';
+import { Tls12Endpoint } from './endpoint.ts';
 import {
   encodeClientKeyExchange,
   encodeTls12Certificate,
@@ -473,6 +474,6 @@ export class Tls12Client extends Tls12Endpoint {
   private async readServerFinished(bytes: Uint8Array, finished: Finished): Promise<void> {
     await this.readPeerFinished(bytes, finished);
     this.setState('connected');
-    this.established();
+    this.established(this.group);
   }
 }

@@ -36,6 +36,7 @@ import {
   ProtocolVersion,
   type ExtensionName,
 } from '../tls/constants.ts';
+import { hexValue, textValue } from '../tls/endpoint-base.ts';
 import {
   decodeEcPointFormats,
   decodeRenegotiationInfo,
@@ -56,7 +57,7 @@ import { isImplementedGroup, keyShareFor, malformedKeyShare, sharedSecret } from
 import { providerScheme } from '../tls13/signature.ts';
 import { tls12CipherSuite, type Tls12CipherSuite } from './cipher-suites.ts';
 import { DEFAULT_TLS12_CIPHER_SUITES, DEFAULT_TLS12_GROUPS, type Tls12ServerConfig } from './config.ts';
-import { hexValue, textValue, Tls12Endpoint } from './endpoint.ts';
+import { Tls12Endpoint } from './endpoint.ts';
 import {
   encodeServerHelloDone,
   encodeServerKeyExchange,
@@ -433,6 +434,6 @@ export class Tls12Server extends Tls12Endpoint {
     await this.queueFinished(this.config.quirks?.corruptFinished ?? false);
     await this.flush();
     this.setState('connected');
-    this.established();
+    this.established(this.group);
   }
 }

@@ -36,6 +36,7 @@ import {
   TLS_VERSION_CODES,
   type ExtensionName,
 } from '../tls/constants.ts';
+import { hexValue, textValue } from '../tls/endpoint-base.ts';
 import {
   decodeAlpn,
   decodeCookie,
@@ -71,7 +72,7 @@ import {
   type Tls13ClientConfig,
 } from './config.ts';
 import { implementedGroupName, isImplementedGroup, keyShareFor, malformedKeyShare, sharedSecret } from './ecdhe.ts';
-import { hexValue, textValue, Tls13Endpoint } from './endpoint.ts';
+import { Tls13Endpoint } from './endpoint.ts';
 import type {
   Certificate,
   CertificateRequest,
@@ -138,10 +139,6 @@ export class Tls13Client extends Tls13Endpoint {
 
   protected async onStart(): Promise<void> {
     await this.sendClientHello();
-  }
-
-  protected canSendApplicationData(): boolean {
-    return this.state === 'CONNECTED';
   }
 
   protected mayReceiveChangeCipherSpec(): boolean {

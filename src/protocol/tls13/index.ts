@@ -7,7 +7,7 @@ export { Tls13Server } from './server.ts';
 export * from './config.ts';
 export { TLS13_CIPHER_SUITES, tls13CipherSuite, type Tls13CipherSuite } from './cipher-suites.ts';
 export * from './key-schedule.ts';
-export { Transcript } from './transcript.ts';
+export { Transcript } from '../tls/transcript.ts';
 export { TrafficProtection, encodeInnerPlaintext, decodeInnerPlaintext, perRecordNonce } from './record-protection.ts';
 export { leafSpki } from './leaf-spki.ts';
 export * from './messages/index.ts';

@@ -16,7 +16,7 @@ import {
   hkdfExpandLabel,
   hkdfExtract,
 } from './key-schedule.ts';
-import { Transcript } from './transcript.ts';
+import { Transcript } from '../tls/transcript.ts';
 
 // Every expected value below is read from RFC 8448 §3 as published (../shared/vectors).
 const rfc = loadRfc8448Section3();

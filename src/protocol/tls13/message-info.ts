@@ -4,8 +4,6 @@
  * record content (RFC 8446 §4, §5, §6).
  */
 import { toHex } from '../bytes/hex.ts';
-import type { AlertInfo, MessageInfo } from '../engine.ts';
-import { decodeAlert, describeAlert } from '../tls/alerts.ts';
 import { describeCipherSuite, describeGroup, describeSignatureScheme, ExtensionType } from '../tls/constants.ts';
 import {
   decodeKeyShareClientHello,
@@ -13,17 +11,8 @@ import {
   decodeKeyShareServerHello,
   findExtension,
 } from '../tls/extensions/index.ts';
-import { type DecodedMessage, undecodedMessageFields } from './messages/index.ts';
-
-const kebab = (name: string): string => name.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
-
-function tryOr<T>(f: () => T, fallback: T): T {
-  try {
-    return f();
-  } catch {
-    return fallback;
-  }
-}
+import { tryOr, versionMessageInfo } from '../tls/message-info.ts';
+import type { DecodedMessage } from './messages/index.ts';
 
 function labelFor(m: DecodedMessage): string {
   switch (m.name) {
@@ -61,50 +50,15 @@ function labelFor(m: DecodedMessage): string {
   }
 }
 
-export function handshakeMessageInfo(m: DecodedMessage): MessageInfo {
-  return {
-    layer: 'tls',
-    name: m.name,
-    label: labelFor(m),
-    explain: `tls13/${kebab(m.name)}`,
-    bytes: m.bytes,
-    fields: m.fields,
-  };
-}
-
-/** A message whose framing is whole but whose body does not decode. */
-export function undecodableMessageInfo(bytes: Uint8Array): MessageInfo {
-  return {
-    layer: 'tls',
-    name: 'Malformed',
-    label: 'Malformed handshake message',
-    explain: 'tls13/malformed',
-    bytes,
-    fields: undecodedMessageFields(bytes),
-  };
-}
-
-export function alertMessageInfo(bytes: Uint8Array, info: AlertInfo): MessageInfo {
-  const fields = tryOr(() => decodeAlert(bytes).fields, []);
-  return {
-    layer: 'tls',
-    name: 'Alert',
-    label: `Alert: ${describeAlert(info.code)}`,
-    explain: 'tls13/alert',
-    bytes,
-    fields,
-    alert: info,
-  };
-}
-
-export function changeCipherSpecInfo(bytes: Uint8Array): MessageInfo {
-  return {
-    layer: 'tls',
-    name: 'ChangeCipherSpec',
+/** TLS 1.3's MessageInfo builders (the record layer's). */
+export const TLS13_MESSAGE_INFO = versionMessageInfo<DecodedMessage>({
+  prefix: 'tls13',
+  label: labelFor,
+  showWarningLevel: false,
+  changeCipherSpec: {
+    // Appendix D.4: a ChangeCipherSpec only for middleboxes; TLS 1.3 itself ignores it.
     label: 'ChangeCipherSpec (middlebox compatibility)',
-    explain: 'tls13/change-cipher-spec',
-    bytes,
-    fields: [
+    fields: (bytes) => [
       {
         name: 'type',
         start: 0,
@@ -112,16 +66,7 @@ export function changeCipherSpecInfo(bytes: Uint8Array): MessageInfo {
         value: bytes.length === 1 && bytes[0] === 1 ? 'change_cipher_spec (1)' : toHex(bytes),
       },
     ],
-  };
-}
+  },
+});
 
-export function applicationDataInfo(data: Uint8Array): MessageInfo {
-  return {
-    layer: 'tls',
-    name: 'ApplicationData',
-    label: `ApplicationData (${data.length} bytes)`,
-    explain: 'tls13/application-data',
-    bytes: data,
-    fields: [],
-  };
-}
+export const { alert: alertMessageInfo, applicationData: applicationDataInfo } = TLS13_MESSAGE_INFO;

@@ -32,6 +32,7 @@ import {
   SignatureScheme,
   type ExtensionName,
 } from '../tls/constants.ts';
+import { hexValue, textValue } from '../tls/endpoint-base.ts';
 import {
   decodeAlpn,
   decodeKeyShareClientHello,
@@ -64,7 +65,7 @@ import {
   type Tls13ServerConfig,
 } from './config.ts';
 import { implementedGroupName, isImplementedGroup, keyShareFor, malformedKeyShare, sharedSecret } from './ecdhe.ts';
-import { hexValue, textValue, Tls13Endpoint } from './endpoint.ts';
+import { Tls13Endpoint } from './endpoint.ts';
 import {
   encodeCertificateRequest,
   encodeEncryptedExtensions,
@@ -114,7 +115,7 @@ export class Tls13Server extends Tls13Endpoint {
     // The client speaks first.
   }
 
-  protected canSendApplicationData(): boolean {
+  protected override canSendApplicationData(): boolean {
     // §4.4.4: a server may send data right after its Finished (0.5-RTT), before the client's.
     return this.sentFinished;
   }

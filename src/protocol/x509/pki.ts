@@ -109,7 +109,10 @@ export function randomSerial(provider: CryptoProvider): Uint8Array {
   return s;
 }
 
-function extensionsOf(p: PartySpec, defaults: Required<Pick<PartySpec, 'basicConstraints' | 'keyUsage' | 'extKeyUsage' | 'subjectAltName'>>): ExtensionsSpec {
+function extensionsOf(
+  p: PartySpec,
+  defaults: Required<Pick<PartySpec, 'basicConstraints' | 'keyUsage' | 'extKeyUsage' | 'subjectAltName'>>,
+): ExtensionsSpec {
   const bc = p.basicConstraints === undefined ? defaults.basicConstraints : p.basicConstraints;
   const ku = p.keyUsage === undefined ? defaults.keyUsage : p.keyUsage;
   const eku = p.extKeyUsage === undefined ? defaults.extKeyUsage : p.extKeyUsage;
@@ -130,8 +133,12 @@ export async function makePki(provider: CryptoProvider, spec: PkiSpec): Promise<
   const interSpec = spec.intermediate === null ? null : (spec.intermediate ?? {});
   const leafSpec = spec.leaf ?? {};
 
-  const keyFor = (p: PartySpec): Promise<SigningKey> => (p.key ? Promise.resolve(p.key) : provider.generateSigningKey(p.keyKind ?? 'ecdsa-p256'));
-  const [rootKey, interKey, leafKey] = await Promise.all([keyFor(rootSpec), interSpec ? keyFor(interSpec) : Promise.resolve(undefined), keyFor(leafSpec)]);
+  const keyFor = (p: PartySpec): Promise<SigningKey> =>
+    p.key ? Promise.resolve(p.key) : provider.generateSigningKey(p.keyKind ?? 'ecdsa-p256');
+  // In order, for the same reason as the signatures below.
+  const rootKey = await keyFor(rootSpec);
+  const interKey = interSpec ? await keyFor(interSpec) : undefined;
+  const leafKey = await keyFor(leafSpec);
 
   const issue = async (
     p: PartySpec,
@@ -153,34 +160,50 @@ export async function makePki(provider: CryptoProvider, spec: PkiSpec): Promise<
     };
     // With `signWith`, the authority key identifier still names the real issuer (its spki), so
     // the chain builds and only the signature fails.
-    const der = await encodeCertificate(cert, p.signWith ? { ...p.signWith, spki: issuer.key.spki } : issuer.key, provider);
+    const der = await encodeCertificate(
+      cert,
+      p.signWith ? { ...p.signWith, spki: issuer.key.spki } : issuer.key,
+      provider,
+    );
     return { der, key, subject };
   };
 
-  // Names and keys are known up front, so the three certificates are signed side by side.
+  // One after the other, not side by side: an ECDSA signature under a seed draws its nonce from
+  // the seeded stream once its digest is ready, and side by side the order of those draws would
+  // depend on which digest WebCrypto finishes first — the same seed must give the same bytes.
   const rootName = rootSpec.subject ?? DEFAULT_NAMES.root;
   const interName = interSpec?.subject ?? DEFAULT_NAMES.intermediate;
   const dnsNames = leafSpec.dnsNames ?? (leafSpec.ipAddresses ? [] : [DEFAULT_NAMES.leafDnsName]);
-  const leafName = leafSpec.subject ?? { C: 'CN', O: DEFAULT_NAMES.leafOrganization, CN: dnsNames[0] ?? leafSpec.ipAddresses?.[0] ?? 'server' };
+  const leafName = leafSpec.subject ?? {
+    C: 'CN',
+    O: DEFAULT_NAMES.leafOrganization,
+    CN: dnsNames[0] ?? leafSpec.ipAddresses?.[0] ?? 'server',
+  };
   const leafIssuer =
     leafSpec.issuer === 'self'
       ? { name: leafName, key: leafKey }
       : leafSpec.issuer === 'root' || !interKey
         ? { name: rootName, key: rootKey }
         : { name: interName, key: interKey };
-  const leafKeyUsage: KeyUsageName[] = leafKey.kind === 'rsa' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'];
+  const leafKeyUsage: KeyUsageName[] =
+    leafKey.kind === 'rsa' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'];
 
-  const [root, intermediate, leaf] = await Promise.all([
-    issue(
-      rootSpec,
-      rootName,
-      rootKey,
-      { name: rootName, key: rootKey },
-      { notBefore: now - YEAR, notAfter: now + 10 * YEAR },
-      extensionsOf(rootSpec, { basicConstraints: { cA: true }, keyUsage: ['keyCertSign', 'cRLSign'], extKeyUsage: null, subjectAltName: null }),
-    ),
+  const root = await issue(
+    rootSpec,
+    rootName,
+    rootKey,
+    { name: rootName, key: rootKey },
+    { notBefore: now - YEAR, notAfter: now + 10 * YEAR },
+    extensionsOf(rootSpec, {
+      basicConstraints: { cA: true },
+      keyUsage: ['keyCertSign', 'cRLSign'],
+      extKeyUsage: null,
+      subjectAltName: null,
+    }),
+  );
+  const intermediate =
     interSpec && interKey
-      ? issue(
+      ? await issue(
           interSpec,
           interName,
           interKey,
@@ -193,26 +216,28 @@ export async function makePki(provider: CryptoProvider, spec: PkiSpec): Promise<
             subjectAltName: null,
           }),
         )
-      : undefined,
-    issue(
-      leafSpec,
-      leafName,
-      leafKey,
-      leafIssuer,
-      { notBefore: now - 30 * DAY, notAfter: now + 60 * DAY },
-      extensionsOf(leafSpec, {
-        basicConstraints: { cA: false },
-        keyUsage: leafKeyUsage,
-        extKeyUsage: ['serverAuth', 'clientAuth'],
-        subjectAltName: { dnsNames, ipAddresses: leafSpec.ipAddresses ?? [] },
-      }),
-    ),
-  ]);
+      : undefined;
+  const leaf = await issue(
+    leafSpec,
+    leafName,
+    leafKey,
+    leafIssuer,
+    { notBefore: now - 30 * DAY, notAfter: now + 60 * DAY },
+    extensionsOf(leafSpec, {
+      basicConstraints: { cA: false },
+      keyUsage: leafKeyUsage,
+      extKeyUsage: ['serverAuth', 'clientAuth'],
+      subjectAltName: { dnsNames, ipAddresses: leafSpec.ipAddresses ?? [] },
+    }),
+  );
 
   const crls: Uint8Array[] = [];
   if (spec.crl) {
     const c = spec.crl;
-    const serials = [...(c.revokeLeaf === false ? [] : [decodeCertificate(leaf.der).tbs.serialNumber]), ...(c.serials ?? [])];
+    const serials = [
+      ...(c.revokeLeaf === false ? [] : [decodeCertificate(leaf.der).tbs.serialNumber]),
+      ...(c.serials ?? []),
+    ];
     const revocationDate = c.revocationDate ?? now - DAY;
     crls.push(
       await encodeCrl(
@@ -220,7 +245,11 @@ export async function makePki(provider: CryptoProvider, spec: PkiSpec): Promise<
           issuer: leafIssuer.name,
           thisUpdate: c.thisUpdate ?? now - 60 * 60 * 1000,
           ...(c.nextUpdate === null ? {} : { nextUpdate: c.nextUpdate ?? now + 7 * DAY }),
-          revoked: serials.map((serialNumber) => ({ serialNumber, revocationDate, ...(c.reason ? { reason: c.reason } : {}) })),
+          revoked: serials.map((serialNumber) => ({
+            serialNumber,
+            revocationDate,
+            ...(c.reason ? { reason: c.reason } : {}),
+          })),
         },
         c.signWith ? { ...c.signWith, spki: leafIssuer.key.spki } : leafIssuer.key,
         provider,
@@ -232,7 +261,10 @@ export async function makePki(provider: CryptoProvider, spec: PkiSpec): Promise<
     root,
     ...(intermediate ? { intermediate } : {}),
     leaf,
-    chain: intermediate && leafSpec.issuer !== 'self' && leafSpec.issuer !== 'root' ? [leaf.der, intermediate.der] : [leaf.der],
+    chain:
+      intermediate && leafSpec.issuer !== 'self' && leafSpec.issuer !== 'root'
+        ? [leaf.der, intermediate.der]
+        : [leaf.der],
     trustAnchors: [root.der],
     crls,
   };

@@ -5,7 +5,7 @@
  */
 import { Reader } from '../../bytes/reader.ts';
 import type { Field } from '../../bytes/field.ts';
-import { describeHandshakeType, HandshakeType } from '../../tls/constants.ts';
+import { HandshakeType } from '../../tls/constants.ts';
 import { readHandshake } from '../../tls/handshake.ts';
 import { decodeClientHello, type ClientHello } from '../../tls/messages/client-hello.ts';
 import { decodeFinished, type Finished } from '../../tls/messages/finished.ts';
@@ -76,16 +76,7 @@ export function decodeTls13Message(bytes: Uint8Array): DecodedMessage {
   return { ...tagged, bytes } as DecodedMessage;
 }
 
-/** The header-only view of a message that failed to decode, so the trace still shows its bytes. */
-export function undecodedMessageFields(bytes: Uint8Array): Field[] {
-  const fields: Field[] = [];
-  if (bytes.length >= 1) fields.push({ name: 'msg_type', start: 0, end: 1, value: describeHandshakeType(bytes[0]) });
-  if (bytes.length >= 4) {
-    fields.push({ name: 'length', start: 1, end: 4, value: String((bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) });
-    if (bytes.length > 4) fields.push({ name: 'body', start: 4, end: bytes.length, value: 'does not decode' });
-  }
-  return fields;
-}
+export { undecodedMessageFields } from '../../tls/handshake.ts';
 
 export * from './certificate-request.ts';
 export * from './certificate-verify.ts';

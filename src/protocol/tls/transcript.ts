@@ -1,11 +1,13 @@
 /**
- * The transcript hash (RFC 8446 §4.4.1): Transcript-Hash(M1, M2, ... Mn) = Hash(M1 || M2 || ... || Mn)
+ * The handshake transcript both versions hash (RFC 8446 §4.4.1; RFC 5246 §7.4.9 handshake_messages
+ * and RFC 7627 §3 session_hash): Transcript-Hash(M1, M2, ... Mn) = Hash(M1 || M2 || ... || Mn)
  * over whole handshake messages (headers included, record framing excluded).
  *
- * The hash function is the negotiated suite's, which is not known until the ServerHello (or
- * HelloRetryRequest), so the messages are kept and hashed on demand: a handshake is a few KB.
+ * The hash function is the negotiated suite's (TLS 1.2: its PRF hash), which is not known until
+ * the ServerHello (or HelloRetryRequest), so the messages are kept and hashed on demand: a
+ * handshake is a few KB.
  *
- * After a HelloRetryRequest the first ClientHello is replaced by a synthetic message,
+ * In TLS 1.3, after a HelloRetryRequest the first ClientHello is replaced by a synthetic message,
  *
  *   Transcript-Hash(ClientHello1, HelloRetryRequest, ... Mn) =
  *       Hash(message_hash ||        // Handshake type (254)
@@ -17,7 +19,7 @@
  */
 import type { CryptoProvider, HashName } from '../crypto-provider.ts';
 import { concat } from '../bytes/hex.ts';
-import { HandshakeType } from '../tls/constants.ts';
+import { HandshakeType } from './constants.ts';
 
 export interface TranscriptEntry {
   /** Message name for the trace: `ClientHello`, `message_hash`... */
@@ -55,7 +57,7 @@ export class Transcript {
   }
 
   /**
-   * §4.4.1: replace ClientHello1 (the only message so far) by message_hash(Hash(ClientHello1)).
+   * RFC 8446 §4.4.1: replace ClientHello1 (the only message so far) by message_hash(Hash(ClientHello1)).
    * Returns the synthetic message.
    */
   async replaceClientHelloWithMessageHash(hash: HashName): Promise<Uint8Array> {
