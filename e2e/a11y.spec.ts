@@ -17,8 +17,30 @@ const STATES: { name: string; hash: string; act?: (page: Page) => Promise<void> 
   { name: 'the end, outcome shown', hash: 'scenario=smtp-plain&seed=00&step=20' },
   { name: 'presenter view', hash: 'scenario=smtp-plain&seed=00&step=9&presenter=1' },
   // TLS: the calculation panels (ECDHE on both sides, the key schedule tree) and a failure.
-  { name: 'ECDHE panel', hash: 'scenario=smtp-starttls&seed=00&step=999', act: (page) => selectInTranscript(page, /X25519 key exchange \(client\)/) },
-  { name: 'key schedule panel', hash: 'scenario=smtp-starttls&seed=00&step=999', act: (page) => selectInTranscript(page, /Master Secret and application traffic secrets/) },
+  { name: 'ECDHE panel', hash: 'scenario=smtp-starttls&seed=00&detail=all&step=999', act: (page) => selectInTranscript(page, /x25519 key exchange \(client\)|客户端计算 ECDHE 共享密钥/) },
+  { name: 'key schedule panel', hash: 'scenario=smtp-starttls&seed=00&detail=all&step=999', act: (page) => selectInTranscript(page, /Master Secret (and application traffic secrets|与应用流量密钥)/) },
+  // The wire granularity: a message's calculations open in the transcript, the diagram and the inspector.
+  {
+    name: 'wire: calculations open under a message',
+    hash: 'scenario=smtp-starttls&seed=00&detail=wire&step=999',
+    act: async (page) => {
+      await selectInTranscript(page, /ServerHello \(/);
+      const transcript = page.getByRole('region', { name: /^(Transcript|文字记录)$/ });
+      await transcript.getByRole('button', { name: /^(Server: 15 calculations|服务器：15 项计算)$/ }).click();
+      const inspector = page.getByRole('region', { name: /^(Inspector|检查器)$/ });
+      await inspector.getByText(/^(x25519 key exchange \(server\)|服务器计算 ECDHE 共享密钥（x25519）)$/).click();
+      await expect(inspector.getByRole('heading', { name: /^(ECDHE on both sides|双方的 ECDHE)/ })).toBeVisible();
+    },
+  },
+  {
+    name: 'wire: a folded calculation selected',
+    hash: 'scenario=smtp-starttls&fault=cert-expired&seed=00&detail=wire&step=999',
+    act: async (page) => {
+      const transcript = page.getByRole('region', { name: /^(Transcript|文字记录)$/ });
+      await transcript.getByRole('button', { name: /^(Client: \d+ calculations|客户端：\d+ 项计算)$/ }).last().click();
+      await selectInTranscript(page, /^(Server certificate chain|验证服务器证书链)$/);
+    },
+  },
   { name: 'encrypted record, wire view', hash: 'scenario=smtp-starttls&seed=00&step=999', act: async (page) => {
     await selectInTranscript(page, /EncryptedExtensions/);
     await page.getByRole('radio').nth(1).check();

@@ -15,7 +15,7 @@ test('the address follows the run, with the seed, so that a copied link reproduc
   const seed = await page.getByRole('textbox', { name: 'Seed (hex)' }).inputValue();
   expect(seed).toMatch(/^[0-9a-f]{32}$/);
   for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Next', exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`#scenario=smtp-plain&step=4&lang=en&seed=${seed}$`));
+  await expect(page).toHaveURL(new RegExp(`#scenario=smtp-plain&detail=wire&step=4&lang=en&seed=${seed}$`));
 
   // The copied address, opened afresh, shows the same step with the same bytes.
   const bytes = await page.getByRole('group', { name: 'Bytes' }).textContent();

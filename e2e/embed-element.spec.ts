@@ -179,7 +179,7 @@ test('autoplay plays by itself at the given speed; persist keeps the run in stor
   await expect.poll(async () => (await eventsOf(page, 'd', 'stepchange')).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
   await page.locator('#d').evaluate((el) => (el as unknown as { pause(): void }).pause());
   const stored = await page.evaluate(() => localStorage.getItem('handshake-lab:demo'));
-  expect(stored).toMatch(/^scenario=smtp-plain&step=\d+&lang=en&seed=04/);
+  expect(stored).toMatch(/^scenario=smtp-plain&detail=wire&step=\d+&lang=en&seed=04/);
   expect(await page.evaluate(() => localStorage.length)).toBe(1);
 });
 

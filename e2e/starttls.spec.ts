@@ -1,16 +1,17 @@
 /**
  * smtp-starttls as a new learner meets it: every step by keyboard, each with its explanation,
- * in both languages; a protected record opened with its key; a fault chosen in the picker and
- * its alert seen; the acceptance link in Chinese at the failure step.
+ * in both languages (the player walks the wire by default: the messages and what must not be
+ * missed); a protected record opened with its key; a fault chosen in the picker and its alert
+ * seen; the acceptance link in Chinese at the failure step.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { openRun, playerStatus } from './support.ts';
 
 async function totalSteps(page: Page): Promise<number> {
   const text = (await playerStatus(page).textContent()) ?? '';
-  const m = /(\d+) steps|共 (\d+) 步/.exec(text);
+  const m = /(\d+) steps|共 (\d+) 步|Step \d+ of (\d+)/.exec(text);
   expect(m, `status names the number of steps: ${text}`).not.toBeNull();
-  return Number(m![1] ?? m![2]);
+  return Number(m![1] ?? m![2] ?? m![3]);
 }
 
 const LANGS = [
@@ -23,7 +24,9 @@ for (const L of LANGS) {
     test.setTimeout(180_000);
     await openRun(page, `scenario=smtp-starttls&seed=00&lang=${L.lang}`);
     const n = await totalSteps(page);
-    expect(n).toBeGreaterThan(40);
+    // The wire: 33 messages, "TLS established" and "delivered" on each side (hand-counted from
+    // the command line's transcript of the same seed).
+    expect(n).toBe(37);
     const inspector = page.getByRole('region', { name: L.inspector });
     const transcript = page.getByRole('region', { name: L.transcript }).getByRole('listitem');
 
@@ -47,7 +50,7 @@ for (const L of LANGS) {
 test('a protected record shows its ciphertext and the key that opens it', async ({ page }) => {
   await openRun(page, 'scenario=smtp-starttls&seed=00&lang=en');
   const n = await totalSteps(page);
-  await openRun(page, `scenario=smtp-starttls&seed=00&lang=en&step=${n}`);
+  await openRun(page, `scenario=smtp-starttls&seed=00&lang=en&detail=wire&step=${n}`);
   await page.getByRole('region', { name: 'Transcript' }).getByRole('button', { name: /EncryptedExtensions/ }).click();
   const inspector = page.getByRole('region', { name: 'Inspector' });
   await expect(inspector.getByRole('radio', { name: 'Decrypted content' })).toBeChecked();
@@ -92,16 +95,20 @@ test('choosing a fault in the picker shows who detects it, the alert on the wire
 });
 
 test('the acceptance link: smtp-starttls with cert-expired at the failure step opens in Chinese, explained in Chinese', async ({ page }) => {
-  await openRun(page, 'scenario=smtp-starttls&fault=cert-expired&seed=00&lang=en');
-  const n = await totalSteps(page);
-  await openRun(page, `scenario=smtp-starttls&fault=cert-expired&seed=00&lang=en&step=${n}`);
-  // The failure's own list item (it sits in the list nested under STARTTLS).
-  const item = page.getByRole('region', { name: 'Transcript' }).getByRole('button', { name: /✗ certificate_expired/ }).locator('xpath=ancestor::li[1]');
-  const step = Number(await item.getAttribute('value'));
+  // The failure's number among every step, and among the wire's (its own list item, nested under STARTTLS).
+  const failureItem = () => page.getByRole('region', { name: 'Transcript' }).getByRole('button', { name: /✗ certificate_expired/ }).locator('xpath=ancestor::li[1]');
+  await openRun(page, 'scenario=smtp-starttls&fault=cert-expired&seed=00&lang=en&detail=all&step=999');
+  const step = Number(await failureItem().getAttribute('value'));
   expect(step).toBeGreaterThan(10);
+  await openRun(page, 'scenario=smtp-starttls&fault=cert-expired&seed=00&lang=en&detail=wire&step=999');
+  const n = await totalSteps(page);
+  const wireStep = Number(await failureItem().getAttribute('value'));
+  expect(wireStep).toBeLessThan(step);
 
+  // The link as the acceptance test writes it: no `detail`, so its step counts every step, as
+  // links did before the wire granularity; it opens on the failure, shown in the wire view.
   await page.goto(`/#scenario=smtp-starttls&fault=cert-expired&step=${step}&lang=zh-CN&seed=00`);
-  await expect(playerStatus(page)).toContainText(`第 ${step} 步，共 ${n} 步`);
+  await expect(playerStatus(page)).toContainText(`第 ${wireStep} 步，共 ${n} 步`);
   const inspector = page.getByRole('region', { name: '检查器' });
   await expect(inspector.getByRole('heading', { name: '哪里出了问题' })).toBeVisible();
   await expect(inspector.getByText('发出 致命（fatal）告警 certificate_expired（45），已加密。')).toBeVisible();
@@ -113,15 +120,15 @@ test('the acceptance link: smtp-starttls with cert-expired at the failure step o
 });
 
 test('TLS 1.2: the ECDHE secret and the RSA pre-master secret compared side by side, and the TLS 1.2 key derivation', async ({ page }) => {
-  await openRun(page, 'scenario=tls12&seed=00&lang=en&step=999');
+  await openRun(page, 'scenario=tls12&seed=00&lang=en&detail=all&step=999');
   const transcript = page.getByRole('region', { name: 'Transcript' });
   const inspector = page.getByRole('region', { name: 'Inspector' });
-  await transcript.getByRole('button', { name: /X25519 key exchange \(server\)/ }).click();
+  await transcript.getByRole('button', { name: /x25519 key exchange \(server\)/ }).click();
   await expect(inspector.getByText('Both sides computed the same shared secret, byte for byte.')).toBeVisible();
   await transcript.getByRole('button', { name: /Key block/ }).first().click();
   await expect(inspector.getByRole('heading', { name: 'Key derivation (RFC 5246 §8.1, RFC 7627)' })).toBeVisible();
 
-  await openRun(page, 'scenario=tls12-rsa&seed=00&lang=en&step=999');
+  await openRun(page, 'scenario=tls12-rsa&seed=00&lang=en&detail=all&step=999');
   await transcript.getByRole('button', { name: /Pre-master secret, decrypted/ }).click();
   await expect(inspector.getByText(/Both sides hold the same pre-master secret/)).toBeVisible();
 });

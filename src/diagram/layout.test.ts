@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../machine/run-scenario.ts';
 import type { Trace } from '../trace/types.ts';
 import { fitLabel, formatMs, stepLabel, textWidth } from './labels.ts';
-import { arrowHead, bandsOf, layout, layoutAligned, type ArrowItem, type MarkItem, type WaitItem } from './layout.ts';
+import { arrowHead, bandsOf, layout, layoutAligned, type ArrowItem, type GroupItem, type MarkItem, type WaitItem } from './layout.ts';
+import { stepView } from './wire.ts';
 import { firewallDrop, slowGreetingWithAttacker, starttlsExpired } from './sample-traces.ts';
 
 let plain: Trace;
@@ -217,5 +218,72 @@ describe('two traces on one timeline (TLS 1.2 beside TLS 1.3)', () => {
     expect([at(tls12, d12.index), at(tls13, d13.index)]).toEqual([120, 80]);
     expect(d12.y1).toBeGreaterThan(d13.y1);
     expect(timeStarts(tls12, g12).get(120)).toBeGreaterThan(timeStarts(tls13, g13).get(80)!);
+  });
+});
+
+describe('the wire granularity in the diagram', () => {
+  let starttls: Trace;
+  beforeAll(async () => {
+    starttls = await runScenario({ scenario: 'smtp-starttls', options: { seed: '00' } });
+  });
+  const groups = (items: ReturnType<typeof layout>['items']) => items.filter((i): i is GroupItem => i.kind === 'group');
+
+  it('draws one marker per group of calculations on its party’s lane, and no row per calculation', () => {
+    const view = stepView(starttls.steps, 'wire');
+    const wire = layout(starttls, { width: 800, view });
+    const all = layout(starttls, { width: 800 });
+    expect(wire.items.filter((i) => i.kind === 'calc')).toEqual([]);
+    expect(groups(wire.items).length).toBe([...view.groups.values()].flat().length);
+    const serverHello = view.steps.find((i) => starttls.steps[i].kind === 'message' && (starttls.steps[i] as { name: string }).name === 'ServerHello')!;
+    const marker = groups(wire.items).find((g) => g.index === serverHello)!;
+    expect(marker).toMatchObject({ party: 'server', x: wire.lanes.find((l) => l.party === 'server')!.x, open: false });
+    expect(marker.members).toHaveLength(15);
+    // Revealed with its step: the marker has the ServerHello's position in the view.
+    expect(marker.pos).toBe(view.steps.indexOf(serverHello));
+    // A third shorter at least: each group of calculation rows becomes one marker.
+    expect(wire.height).toBeLessThan((all.height * 2) / 3);
+  });
+
+  it('opens a group: its steps follow the marker as rows, revealed with the step they belong to', () => {
+    const view = stepView(starttls.steps, 'wire');
+    const owner = [...view.groups.keys()].find((o) => view.groups.get(o)![0].members.length === 15)!;
+    const open = layout(starttls, { width: 800, view, expanded: new Set([owner]) });
+    const marker = groups(open.items).find((g) => g.index === owner)!;
+    expect(marker.open).toBe(true);
+    const rows = open.items.filter((i) => marker.members.includes(i.index) && i.kind !== 'group');
+    expect(rows.map((r) => r.index)).toEqual(marker.members);
+    for (const r of rows) {
+      expect(r.pos).toBe(marker.pos);
+      expect((r as MarkItem).y).toBeGreaterThan(marker.y);
+    }
+  });
+
+  it('draws every arrow of a flight one hop long, however many messages it carries', () => {
+    const g = layout(starttls, { width: 800, fontSize: 12, view: stepView(starttls.steps, 'wire') });
+    const flight = arrows(g.items).filter((a) => {
+      const s = starttls.steps[a.index];
+      return s.kind === 'message' && s.from === 'server' && s.at === starttls.steps.find((m) => m.kind === 'message' && m.name === 'ServerHello')!.at;
+    });
+    expect(flight.length).toBe(6);
+    // 12 px type: one 20 ms hop is 41 px (as for a single message), the arrows 20 px (1.7 em) apart.
+    expect(flight.map((a) => a.y2 - a.y1)).toEqual([41, 41, 41, 41, 41, 41]);
+    expect(flight.slice(1).map((a, i) => a.y1 - flight[i].y1)).toEqual([20, 20, 20, 20, 20]);
+  });
+
+  it('keeps a strip above a band for its title: nothing drawn there', () => {
+    const g = layout(starttls, { width: 800, view: stepView(starttls.steps, 'wire') });
+    for (const band of g.bands) {
+      const inside = g.items.filter((i) => i.index >= band.first && i.index <= band.last);
+      const top = Math.min(...inside.map((i) => i.yMin));
+      const above = g.items.filter((i) => !inside.includes(i) && i.yMax <= top);
+      expect(top - Math.max(...above.map((i) => i.yMax))).toBeGreaterThanOrEqual(g.bandPad);
+    }
+  });
+
+  it('writes the labels it is given (the learner’s language) and a group’s own label', () => {
+    const labels = starttls.steps.map((s) => `«${s.id}»`);
+    const g = layout(starttls, { width: 2000, view: stepView(starttls.steps, 'wire'), labels, groupLabel: (group, open) => `${open ? '−' : '+'}${group.members.length}` });
+    expect(arrows(g.items).every((a) => a.label === `«${starttls.steps[a.index].id}»`)).toBe(true);
+    expect(groups(g.items).find((m) => m.members.length === 15)?.label).toBe('+15');
   });
 });
