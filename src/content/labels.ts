@@ -25,6 +25,7 @@
  */
 import type { Party, TraceStep } from '../trace/types.ts';
 import type { Meta } from './markdown.ts';
+import { engineText, formatMs, markLabel } from '../diagram/labels.ts';
 
 export interface LabelContext {
   /** The explanation file of a content key, in the learner's language (its front matter is enough). */
@@ -102,16 +103,6 @@ function engineText(step: TraceStep): string {
   }
 }
 
-/** `0 ms`, `240 ms`, `1.5 s`, `5 min`: the same format as the diagram's axis. */
-function formatMs(ms: number): string {
-  const trim = (n: number) => String(Math.round(n * 1000) / 1000);
-  if (ms < 1000) return `${trim(ms)} ms`;
-  if (ms < 60_000) return `${trim(ms / 1000)} s`;
-  const min = Math.floor(ms / 60_000);
-  const rest = ms - min * 60_000;
-  return rest === 0 ? `${min} min` : `${min} min ${trim(rest / 1000)} s`;
-}
-
 function hexOf(step: TraceStep, names: readonly string[]): string | undefined {
   if (step.kind !== 'calc') return undefined;
   return step.values.find((v) => names.includes(v.name) && v.kind === 'hex')?.value;
@@ -126,7 +117,13 @@ function consumerOf(steps: readonly TraceStep[], i: number): TraceStep | undefin
   if (!hash || s.kind !== 'calc') return undefined;
   for (let j = i + 1; j < steps.length; j++) {
     const c = steps[j];
-    if (c.kind === 'calc' && c.party === s.party && c.name !== 'transcript-hash' && c.values.some((v) => v.value === hash)) return c;
+    if (
+      c.kind === 'calc' &&
+      c.party === s.party &&
+      c.name !== 'transcript-hash' &&
+      c.values.some((v) => v.value === hash)
+    )
+      return c;
   }
   return undefined;
 }
@@ -141,7 +138,12 @@ function tokensOf(steps: readonly TraceStep[], i: number, ctx: LabelContext, dep
   const value = (name: string) => values.find((v) => v.name === name)?.value;
   const match = (name: string) => {
     const m = FROM_TEXT[name]?.exec(text);
-    return m ? m.slice(1).filter((x) => x !== undefined).join(' ') : undefined;
+    return m
+      ? m
+          .slice(1)
+          .filter((x) => x !== undefined)
+          .join(' ')
+      : undefined;
   };
   const localParty = (p: Party | undefined | null) => (p ? ctx.parties[p] : undefined);
   const tokens: Tokens = (name) => {
@@ -162,8 +164,12 @@ function tokensOf(steps: readonly TraceStep[], i: number, ctx: LabelContext, dep
       case 'roleId':
       case 'partyId': {
         if (name === 'partyId') return party ?? undefined;
-        const labelled = values.find((v) => (v.name === 'label' || v.name === 'context_string') && /\b(client|server)\b/i.test(v.value));
-        const role = labelled ? /\b(client|server)\b/i.exec(labelled.value)![1] : values.map((v) => ROLE_VALUE.exec(v.name)?.[1]).find(Boolean);
+        const labelled = values.find(
+          (v) => (v.name === 'label' || v.name === 'context_string') && /\b(client|server)\b/i.test(v.value),
+        );
+        const role = labelled
+          ? /\b(client|server)\b/i.exec(labelled.value)![1]
+          : values.map((v) => ROLE_VALUE.exec(v.name)?.[1]).find(Boolean);
         return role?.toLowerCase();
       }
       case 'lastMessage': {
@@ -244,29 +250,10 @@ export function variantKeys(step: TraceStep): string[] {
   }
 }
 
-/** The engine's own label: protocol text for messages, English for the rest. */
-export function engineLabel(step: TraceStep): string {
-  switch (step.kind) {
-    case 'message':
-      return step.label;
-    case 'calc':
-      return step.title;
-    case 'note':
-      return step.label;
-    case 'wait':
-      return `${step.label} (${formatMs(step.until - step.at)})`;
-    case 'failure':
-      return step.message;
-  }
-}
-
 /** The core of a step's label (before the marks the diagram adds: `TCP`, `⚠`, `✗`). */
 function core(steps: readonly TraceStep[], i: number, ctx: LabelContext | null): ResolvedLabel {
   const step = steps[i];
-  if (step.kind === 'failure' && (step.alert || step.reply)) {
-    const text = step.alert ? `${step.alert.description} (${step.alert.code})` : `${step.reply!.code}${step.reply!.enhanced ? ' ' + step.reply!.enhanced : ''} ${step.reply!.text}`;
-    return { text, source: 'content' };
-  }
+  if (step.kind === 'failure' && (step.alert || step.reply)) return { text: engineText(step), source: 'content' };
   const labels = ctx?.doc(step.explain)?.meta.labels;
   if (ctx && labels) {
     const tokens = tokensOf(steps, i, ctx);
@@ -279,24 +266,13 @@ function core(steps: readonly TraceStep[], i: number, ctx: LabelContext | null):
   }
   // A message without a label of its own is protocol text: the engine's label is the label.
   if (step.kind === 'message') return { text: step.label, source: 'content' };
-  return { text: engineLabel(step), source: 'engine' };
+  return { text: engineText(step), source: 'engine' };
 }
 
 /** The one-line label of step `i`, in the context's language (the engine's text without one). */
 export function resolveLabel(steps: readonly TraceStep[], i: number, ctx: LabelContext | null): ResolvedLabel {
-  const step = steps[i];
   const { text, source } = core(steps, i, ctx);
-  switch (step.kind) {
-    case 'message': {
-      const label = step.layer === 'tcp' ? `TCP ${text}` : text;
-      // Changed or injected by the attacker: marked with a sign, not by colour alone.
-      return { text: step.tampered ? `⚠ ${label}` : label, source };
-    }
-    case 'failure':
-      return { text: `✗ ${text}`, source };
-    default:
-      return { text, source };
-  }
+  return { text: markLabel(steps[i], text), source };
 }
 
 /** Every step's label, in order. */

@@ -14,25 +14,45 @@ export function formatMs(ms: number): string {
   return rest === 0 ? `${min} min` : `${min} min ${trim(rest / 1000)} s`;
 }
 
-/** The one-line label of a step. */
-export function stepLabel(step: TraceStep): string {
+/**
+ * A step's text as the engines wrote it, before any mark: protocol text for messages and for a
+ * failure that put an alert or an SMTP reply on the wire, the engines' English for the rest.
+ */
+export function engineText(step: TraceStep): string {
   switch (step.kind) {
-    case 'message': {
-      const label = step.layer === 'tcp' ? `TCP ${step.label}` : step.label;
-      // Changed or injected by the attacker: marked with a sign, not by colour alone.
-      return step.tampered ? `⚠ ${label}` : label;
-    }
-    case 'calc':
-      return step.title;
+    case 'message':
     case 'note':
       return step.label;
+    case 'calc':
+      return step.title;
     case 'wait':
       return `${step.label} (${formatMs(step.until - step.at)})`;
     case 'failure':
-      if (step.alert) return `✗ ${step.alert.description} (${step.alert.code})`;
-      if (step.reply) return `✗ ${step.reply.code}${step.reply.enhanced ? ' ' + step.reply.enhanced : ''} ${step.reply.text}`;
-      return `✗ ${step.message}`;
+      if (step.alert) return `${step.alert.description} (${step.alert.code})`;
+      if (step.reply)
+        return `${step.reply.code}${step.reply.enhanced ? ' ' + step.reply.enhanced : ''} ${step.reply.text}`;
+      return step.message;
   }
+}
+
+/** A label with the marks the diagram adds in every language: `TCP`, `⚠` (tampered), `✗` (failure). */
+export function markLabel(step: TraceStep, text: string): string {
+  switch (step.kind) {
+    case 'message': {
+      const label = step.layer === 'tcp' ? `TCP ${text}` : text;
+      // Changed or injected by the attacker: marked with a sign, not by colour alone.
+      return step.tampered ? `⚠ ${label}` : label;
+    }
+    case 'failure':
+      return `✗ ${text}`;
+    default:
+      return text;
+  }
+}
+
+/** The one-line label of a step, in the engines' words. */
+export function stepLabel(step: TraceStep): string {
+  return markLabel(step, engineText(step));
 }
 
 /** Rough width of a label in px, without a DOM: CJK characters are about 1em wide, others ~0.6em. */
