@@ -90,7 +90,8 @@ const FROM_TEXT: Record<string, RegExp> = {
 
 const ROLE_VALUE = /^(client|server)[ _]/i;
 
-function engineText(step: TraceStep): string {
+/** The engines' English summary of a step, which the token patterns above read values out of. */
+function summaryOf(step: TraceStep): string {
   switch (step.kind) {
     case 'message':
     case 'note':
@@ -132,7 +133,7 @@ type Tokens = (name: string) => string | undefined;
 
 function tokensOf(steps: readonly TraceStep[], i: number, ctx: LabelContext, depth = 0): Tokens {
   const step = steps[i];
-  const text = engineText(step);
+  const text = summaryOf(step);
   const party = step.kind === 'message' ? step.from : step.party;
   const values = step.kind === 'calc' ? step.values : step.kind === 'failure' ? step.compared : [];
   const value = (name: string) => values.find((v) => v.name === name)?.value;

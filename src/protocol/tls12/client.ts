@@ -55,8 +55,8 @@ import {
 import { encodeClientHello, type ClientHello } from '../tls/messages/client-hello.ts';
 import type { Finished } from '../tls/messages/finished.ts';
 import { downgradeSentinel, type ServerHello } from '../tls/messages/server-hello.ts';
-import { implementedGroupName, keyShareFor, malformedKeyShare, sharedSecret } from '../tls13/ecdhe.ts';
-import { providerScheme } from '../tls13/signature.ts';
+import { implementedGroupName, keyShareFor, malformedKeyShare, sharedSecret } from '../tls/ecdhe.ts';
+import { providerScheme } from '../tls/signature-schemes.ts';
 import { leafKeyKind } from './certificate-key.ts';
 import { tls12CipherSuite } from './cipher-suites.ts';
 import {

@@ -38,7 +38,7 @@ import { HandshakeReassembler } from '../tls/handshake.ts';
 import { decodeClientHello, type ClientHello } from '../tls/messages/client-hello.ts';
 import { decodeServerHello, type ServerHello } from '../tls/messages/server-hello.ts';
 import { decodeRecord, RecordReassembler } from '../tls/record.ts';
-import { providerScheme } from '../tls13/signature.ts';
+import { providerScheme } from '../tls/signature-schemes.ts';
 import { tls12CipherSuite, type Tls12CipherSuite } from './cipher-suites.ts';
 import { decodeClientKeyExchange, decodeServerKeyExchange, PRE_MASTER_SECRET_LENGTH } from './messages/index.ts';
 import { serverKeyExchangeSignedData } from './messages/server-key-exchange.ts';

@@ -53,8 +53,8 @@ import {
 import type { ClientHello } from '../tls/messages/client-hello.ts';
 import type { Finished } from '../tls/messages/finished.ts';
 import { encodeServerHello } from '../tls/messages/server-hello.ts';
-import { isImplementedGroup, keyShareFor, malformedKeyShare, sharedSecret } from '../tls13/ecdhe.ts';
-import { providerScheme } from '../tls13/signature.ts';
+import { isImplementedGroup, keyShareFor, malformedKeyShare, sharedSecret } from '../tls/ecdhe.ts';
+import { providerScheme } from '../tls/signature-schemes.ts';
 import { tls12CipherSuite, type Tls12CipherSuite } from './cipher-suites.ts';
 import { DEFAULT_TLS12_CIPHER_SUITES, DEFAULT_TLS12_GROUPS, type Tls12ServerConfig } from './config.ts';
 import { Tls12Endpoint } from './endpoint.ts';

@@ -71,7 +71,13 @@ import {
   DEFAULT_SIGNATURE_ALGORITHMS,
   type Tls13ClientConfig,
 } from './config.ts';
-import { implementedGroupName, isImplementedGroup, keyShareFor, malformedKeyShare, sharedSecret } from './ecdhe.ts';
+import {
+  implementedGroupName,
+  isImplementedGroup,
+  keyShareFor,
+  malformedKeyShare,
+  sharedSecret,
+} from '../tls/ecdhe.ts';
 import { Tls13Endpoint } from './endpoint.ts';
 import type {
   Certificate,

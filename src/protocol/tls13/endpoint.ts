@@ -46,10 +46,10 @@ import { RecordLayer } from './record-layer.ts';
 import {
   allowedInTls13CertificateVerify,
   CLIENT_SIGNATURE_CONTEXT,
-  providerScheme,
   SERVER_SIGNATURE_CONTEXT,
   signedContent,
 } from './signature.ts';
+import { providerScheme } from '../tls/signature-schemes.ts';
 import { TrafficProtection } from './record-protection.ts';
 
 /** An application traffic secret and its generation N (§7.2), for KeyUpdate. */

@@ -64,7 +64,13 @@ import {
   DEFAULT_GROUPS,
   type Tls13ServerConfig,
 } from './config.ts';
-import { implementedGroupName, isImplementedGroup, keyShareFor, malformedKeyShare, sharedSecret } from './ecdhe.ts';
+import {
+  implementedGroupName,
+  isImplementedGroup,
+  keyShareFor,
+  malformedKeyShare,
+  sharedSecret,
+} from '../tls/ecdhe.ts';
 import { Tls13Endpoint } from './endpoint.ts';
 import {
   encodeCertificateRequest,

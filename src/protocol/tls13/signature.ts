@@ -7,9 +7,10 @@
  * being replayed here (its signed data starts with 32 random bytes, never 64 spaces); the role
  * string stops a server's signature from passing as a client's.
  */
-import type { SignatureSchemeName, SigningKey } from '../crypto-provider.ts';
+import type { SigningKey } from '../crypto-provider.ts';
 import { concat, utf8Encode } from '../bytes/hex.ts';
 import { SignatureScheme } from '../tls/constants.ts';
+import { providerScheme } from '../tls/signature-schemes.ts';
 
 export const SERVER_SIGNATURE_CONTEXT = 'TLS 1.3, server CertificateVerify';
 export const CLIENT_SIGNATURE_CONTEXT = 'TLS 1.3, client CertificateVerify';
@@ -19,29 +20,12 @@ export function signedContent(context: string, transcriptHash: Uint8Array): Uint
   return concat(new Uint8Array(64).fill(0x20), utf8Encode(context), Uint8Array.of(0), transcriptHash);
 }
 
-/** The schemes the provider can verify, by code point. */
-const PROVIDER_SCHEMES = new Map<number, SignatureSchemeName>([
-  [SignatureScheme.ecdsa_secp256r1_sha256, 'ecdsa_secp256r1_sha256'],
-  [SignatureScheme.ecdsa_secp384r1_sha384, 'ecdsa_secp384r1_sha384'],
-  [SignatureScheme.rsa_pss_rsae_sha256, 'rsa_pss_rsae_sha256'],
-  [SignatureScheme.rsa_pss_rsae_sha384, 'rsa_pss_rsae_sha384'],
-  [SignatureScheme.rsa_pss_rsae_sha512, 'rsa_pss_rsae_sha512'],
-  [SignatureScheme.rsa_pkcs1_sha256, 'rsa_pkcs1_sha256'],
-  [SignatureScheme.rsa_pkcs1_sha384, 'rsa_pkcs1_sha384'],
-  [SignatureScheme.rsa_pkcs1_sha512, 'rsa_pkcs1_sha512'],
-  [SignatureScheme.ed25519, 'ed25519'],
-]);
-
-export function providerScheme(code: number): SignatureSchemeName | undefined {
-  return PROVIDER_SCHEMES.get(code);
-}
-
 /**
  * §4.4.3: "RSA signatures MUST use an RSASSA-PSS algorithm", and SHA-1 is out (§4.2.3). PKCS#1
  * v1.5 stays verifiable (providerScheme) for certificates and TLS 1.2, not for this message.
  */
 export function allowedInTls13CertificateVerify(code: number): boolean {
-  const name = PROVIDER_SCHEMES.get(code);
+  const name = providerScheme(code);
   return name !== undefined && !name.startsWith('rsa_pkcs1');
 }
 

@@ -1,10 +1,12 @@
 /**
- * (EC)DHE for TLS 1.3 (RFC 8446 §4.2.8, §7.4): the groups this project computes with, key share
- * generation (drawn from the provider, or fixed by a fixture) and the checks on a peer's share.
+ * (EC)DHE for both versions — TLS 1.3's key_share (RFC 8446 §4.2.8, §7.4) and TLS 1.2's
+ * ServerKeyExchange / ClientKeyExchange (RFC 8422 §5.4, §5.7) carry the same public values: the
+ * groups this project computes with, key share generation (drawn from the provider, or fixed by a
+ * fixture) and the checks on a peer's share.
  */
 import type { CryptoProvider, GroupName, KeyShareKeyPair } from '../crypto-provider.ts';
 import { UsageError } from '../bytes/errors.ts';
-import { NamedGroup, type NamedGroupName } from '../tls/constants.ts';
+import { NamedGroup, type NamedGroupName } from './constants.ts';
 
 /** The groups the provider implements, with their code points. */
 export const IMPLEMENTED_GROUPS: Readonly<Record<GroupName, number>> = {
