@@ -10,8 +10,9 @@
  * switch (`starttls` event); the stack makes the TLS engine and, on the client, starts it.
  * Timers are routed back to the layer that asked for them.
  */
-import type { Engine, EngineOutput, EndpointRole, MessageInfo, TlsEngine } from './engine.ts';
+import type { Engine, EngineOutput, EndpointRole, TlsEngine } from './engine.ts';
 import { emptyOutput, mergeOutput } from './engine.ts';
+import { applicationDataInfo } from './tls/message-info.ts';
 
 /** An SMTP engine that can be told TLS is now up beneath it (RFC 3207 §4.2: start over). */
 export interface SmtpEngine extends Engine {
@@ -39,17 +40,6 @@ export interface StackConfig {
    * handshake is done, the server answers with `response`, and the client closes (close_notify).
    */
   app?: { request: Uint8Array; response: Uint8Array; label: { request: string; response: string } };
-}
-
-function appMessage(data: Uint8Array, label: string): MessageInfo {
-  return {
-    layer: 'tls',
-    name: 'ApplicationData',
-    label,
-    explain: 'tls/application-data',
-    bytes: data,
-    fields: [{ name: 'application_data', start: 0, end: data.length, value: `${data.length} bytes` }],
-  };
 }
 
 export class ConnectionStack implements Engine {
@@ -113,9 +103,9 @@ export class ConnectionStack implements Engine {
     for (const event of tlsOut.events) {
       if (event.type === 'tls-established' && !this.tlsUp) {
         this.tlsUp = true;
-        if (this.role === 'client') mergeOutput(out, await this.tls.sendApplicationData(app.request, [appMessage(app.request, app.label.request)]));
+        if (this.role === 'client') mergeOutput(out, await this.tls.sendApplicationData(app.request, [applicationDataInfo(app.request, app.label.request)]));
       } else if (event.type === 'app-data') {
-        if (this.role === 'server') mergeOutput(out, await this.tls.sendApplicationData(app.response, [appMessage(app.response, app.label.response)]));
+        if (this.role === 'server') mergeOutput(out, await this.tls.sendApplicationData(app.response, [applicationDataInfo(app.response, app.label.response)]));
         else mergeOutput(out, await this.tls.close());
       }
     }

@@ -11,9 +11,9 @@ import {
   type Engine,
   type EngineOutput,
   type EndpointRole,
-  type MessageInfo,
   type TlsEngine,
 } from '../../protocol/engine.ts';
+import { applicationDataInfo } from '../../protocol/tls/message-info.ts';
 
 export const SERVER_GREETING = 'Handshake Lab: hello over TLS\n';
 
@@ -23,17 +23,6 @@ export function showText(data: Uint8Array, max = 48): string {
     c === '\n' ? '\\n' : c === '\r' ? '\\r' : '·',
   );
   return `"${text}${data.length > max ? '…' : ''}"`;
-}
-
-function appMessage(data: Uint8Array, label: string): MessageInfo {
-  return {
-    layer: 'tls',
-    name: 'ApplicationData',
-    label,
-    explain: 'tls/application-data',
-    bytes: data,
-    fields: [{ name: 'application_data', start: 0, end: data.length, value: `${data.length} bytes` }],
-  };
 }
 
 /** Client: handshake, then close_notify. */
@@ -120,7 +109,7 @@ export class TlsEchoServer implements Engine {
         mergeOutput(
           out,
           await this.tls.sendApplicationData(this.greeting, [
-            appMessage(this.greeting, `greeting ${showText(this.greeting)}`),
+            applicationDataInfo(this.greeting, `greeting ${showText(this.greeting)}`),
           ]),
         );
       } else if (event.type === 'app-data') {
@@ -128,7 +117,10 @@ export class TlsEchoServer implements Engine {
         for (let nl = this.partial.indexOf(0x0a); nl >= 0; nl = this.partial.indexOf(0x0a)) {
           const line = this.partial.slice(0, nl + 1);
           this.partial = this.partial.slice(nl + 1);
-          mergeOutput(out, await this.tls.sendApplicationData(line, [appMessage(line, `echo ${showText(line)}`)]));
+          mergeOutput(
+            out,
+            await this.tls.sendApplicationData(line, [applicationDataInfo(line, `echo ${showText(line)}`)]),
+          );
         }
       }
       if (out.failure || out.closed) break;

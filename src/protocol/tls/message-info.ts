@@ -101,3 +101,13 @@ export function versionMessageInfo<M extends { name: string; bytes: Uint8Array; 
       ),
   };
 }
+
+/**
+ * Application data as the application above TLS sends it (the stack's request and response, the
+ * command line's echo server), labelled by that application and explained once for both versions.
+ */
+export function applicationDataInfo(data: Uint8Array, label: string): MessageInfo {
+  return tlsMessageInfo('ApplicationData', label, 'tls/application-data', data, [
+    { name: 'application_data', start: 0, end: data.length, value: `${data.length} bytes` },
+  ]);
+}
