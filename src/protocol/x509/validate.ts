@@ -235,18 +235,10 @@ export async function validateChain(provider: CryptoProvider, input: ValidationI
   const path: Certificate[] = [];
   const now = input.now;
 
-  const pass = (id: string, subject: string, compared: NamedValue[]): void => {
+  const pass: Pass = (id, subject, compared) => {
     checks.push({ id, subject, ok: true, compared });
   };
-  const fail = (
-    id: string,
-    subject: string,
-    compared: NamedValue[],
-    code: CertificateErrorCode,
-    opensslCode: number | null,
-    depth: number,
-    detail?: string,
-  ): never => {
+  const fail: Fail = (id, subject, compared, code, opensslCode, depth, detail) => {
     const opensslText = opensslCode === null ? (detail ?? 'could not decode the certificate') : OPENSSL_VERIFY_TEXT[opensslCode];
     const check: Check = { id, subject, ok: false, compared, reason: detail && opensslCode !== null ? `${opensslText}: ${detail}` : opensslText };
     checks.push(check);
